@@ -1,0 +1,70 @@
+"""Text to tokens to ids: a tokenizer close to the lesson's `basic_english`, and the vocabulary."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .errors import CheckpointError
+
+MAX_TOKENS = 200          # longer texts are cut here (the app says so)
+MAX_CHARS = 20_000        # text beyond this is not even read
+MAX_VOCAB = 200_000
+PAD, UNK = "<pad>", "<unk>"
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_NEGATION = re.compile(r"(\w)n[’']t\b")        # "wasn't" -> "was n't", "don't" -> "do n't"
+_IRREGULAR = {"can't": "can n't", "won't": "will n't", "shan't": "shall n't", "ain't": "is n't"}
+_TOKEN = re.compile(r"n't|[^\W_]+|[^\w\s]|_")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case words, numbers and single punctuation marks, like torchtext's basic_english.
+
+    Contractions keep their negation as a token of its own, "n't", so a model can learn it:
+    "I didn't like it!" -> ["i", "did", "n't", "like", "it", "!"].
+    Invisible characters (zero-width, direction marks) are dropped; emoji become tokens.
+    """
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).lower().replace("’", "'")
+    text = _INVISIBLE.sub("", text)
+    for word, split in _IRREGULAR.items():
+        text = re.sub(rf"\b{word}\b", split, text)
+    text = _NEGATION.sub(r"\1 n't", text)
+    return _TOKEN.findall(text)
+
+
+class Vocab:
+    """Token <-> id. Unknown words map to `<unk>` if the list has it, else to id 0 (the lesson's rule)."""
+
+    def __init__(self, tokens: list[str]):
+        if not tokens:
+            raise CheckpointError("The vocabulary is empty: it needs one token per line.")
+        if len(tokens) > MAX_VOCAB:
+            raise CheckpointError(f"The vocabulary has {len(tokens):,} tokens; the limit is {MAX_VOCAB:,}.")
+        self.tokens = list(tokens)
+        self.stoi = {}
+        for i, token in enumerate(self.tokens):
+            self.stoi.setdefault(token, i)
+        self.unk_id = self.stoi.get(UNK, 0)
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def __contains__(self, token: str) -> bool:
+        return token in self.stoi and token not in (PAD, UNK)
+
+    def ids(self, tokens: list[str]) -> list[int]:
+        return [self.stoi.get(t, self.unk_id) for t in tokens]
+
+    def known(self, tokens: list[str]) -> list[bool]:
+        """Whether the model has its own embedding for each token."""
+        return [t in self for t in tokens]
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Vocab":
+        """A token-list file: line i holds the token with id i (as the notebook exports it)."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise CheckpointError(f"Could not read the vocabulary file: {err}") from None
+        return cls(text.split("\n")[:-1] if text.endswith("\n") else text.split("\n"))
