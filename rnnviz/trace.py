@@ -8,6 +8,10 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from . import head, network
+from .errors import EmptyTextError, TargetError
+from .text import MAX_TOKENS, tokenize
+
 
 @dataclass(frozen=True)
 class Trace:
@@ -54,3 +58,84 @@ def _plain(value):
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+def trace(model, text: str, target=None, clamp=None) -> Trace:
+    """Read `text` with `model`: every state, gate and prediction, and the gradients of L.
+
+    L = log p(target): by default the class predicted after the whole text (classifier) or the
+    most likely next word after the last token (language model). `target` may name a label
+    ("negative", "she") or a label and the token position it is read after (("she", 12)).
+    `clamp` = {(layer, direction, unit): value} pins that unit of the carried state (c for the
+    LSTM, h otherwise) at every step. The model is only read, never changed.
+    """
+    tokens = tokenize(text)[:MAX_TOKENS]
+    if not tokens:
+        raise EmptyTextError("There is nothing to read: type a sentence with at least one word.")
+    spec, clamp = model.spec, _checked_clamp(model.spec, clamp)
+    ids = model.vocab.ids(tokens)
+    x = model.embeddings(ids)                                           # [T, E]
+    cells = model.cells()
+    runs = network.forward(cells, x, clamp)
+    w_fc, b_fc = model.head_weights()
+    logits = head.features(spec, cells, x, runs, clamp) @ w_fc.T + b_fc  # [T, C]
+    probs = head.softmax(logits)
+    labels = model.labels
+    k, pos, described = _resolve_target(spec, labels, tokens, probs, target)
+    d_top = head.seed_gradient(spec, w_fc, logits[pos], k, pos, len(tokens))
+    grads, d_x = network.backward(cells, runs, d_top)
+    return Trace(
+        tokens=tokens,
+        ids=np.array(ids, dtype=np.int64),
+        known=np.array(model.vocab.known(tokens), dtype=bool),
+        hidden=_stack(runs, lambda r: r.h),
+        cell=_stack(runs, lambda r: r.c) if spec.cell == "lstm" else None,
+        gates={name: _stack(runs, lambda r, n=name: r.gates[n]) for name in cells[0][0].gate_names},
+        probs=probs.astype(np.float32),
+        labels=labels,
+        grad_hidden=_stack(grads, lambda g: np.linalg.norm(g.h, axis=1)),
+        grad_cell=_stack(grads, lambda g: np.linalg.norm(g.c, axis=1)) if spec.cell == "lstm" else None,
+        connectivity=np.linalg.norm(d_x, axis=1).astype(np.float32),
+        target=described,
+    )
+
+
+def _stack(rows, pick) -> np.ndarray:
+    """[layer][direction] of per-step arrays -> one float32 array [L, D, ...]."""
+    return np.array([[pick(item) for item in row] for row in rows], dtype=np.float32)
+
+
+def _resolve_target(spec, labels, tokens, probs, target) -> tuple[int, int, str]:
+    """(label index, position, description) of L = log p(label) after token `position`."""
+    last = len(tokens) - 1
+    label, pos = (target if isinstance(target, tuple) else (target, last))
+    if not isinstance(pos, (int, np.integer)) or not -len(tokens) <= pos <= last:
+        raise TargetError(f"The target position must be a token number from 0 to {last}.")
+    pos = int(pos) % len(tokens)
+    if spec.bidirectional and pos != last:
+        raise TargetError("A bidirectional model reads the whole text: its target is after the last token.")
+    if label is None:
+        k = int(np.argmax(probs[pos]))
+    elif label in labels:
+        k = labels.index(label)
+    else:
+        raise TargetError(f"{label!r} is not one of the model's outputs.")
+    where = "the whole text" if spec.head == "classifier" and pos == last else f"token {pos} ({tokens[pos]!r})"
+    return k, pos, f"log p({labels[k]}) after {where}"
+
+
+def _checked_clamp(spec, clamp) -> dict:
+    """Validate {(layer, direction, unit): value} against the model's shape."""
+    checked = {}
+    for key, value in (clamp or {}).items():
+        try:
+            layer, direction, unit = (int(v) for v in key)
+            value = float(value)
+        except (TypeError, ValueError):
+            raise TargetError("A clamp is written (layer, direction, unit): value, all numbers.") from None
+        if not (0 <= layer < spec.layers and 0 <= direction < spec.directions and 0 <= unit < spec.hidden_size):
+            raise TargetError(f"There is no unit {unit} in layer {layer}, direction {direction} of this model.")
+        if not np.isfinite(value):
+            raise TargetError("A clamp value must be a finite number.")
+        checked[(layer, direction, unit)] = value
+    return checked

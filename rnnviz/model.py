@@ -1,0 +1,140 @@
+"""The model: embedding → recurrent layers × directions → linear head, laid out as the lesson's.
+
+Its state_dict has the lesson notebook's keys (`embedding.weight`, `rnn.weight_ih_l0`, …,
+`fc.weight`, `fc.bias`), so a student's classifier loads as it is. Training runs the fused
+torch.nn module; `cells()` hands the same weights to the explicit cells that the app shows.
+
+Legend: B batch, T tokens, L layers, D directions, H hidden units, E embedding, V vocab, C outputs.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from .cells import CELLS, Cell, RNNCell
+from .errors import CheckpointError
+from .text import Vocab
+
+LIMITS = {"vocab_size": 200_000, "emb_size": 1024, "hidden_size": 1024, "layers": 4}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Everything needed to build the model's shapes."""
+
+    cell: str                      # "rnn" | "lstm" | "gru"
+    vocab_size: int
+    emb_size: int
+    hidden_size: int
+    layers: int = 1
+    bidirectional: bool = False
+    head: str = "classifier"       # "classifier" (one label per text) | "lm" (next word)
+    pooling: str = "last"          # classifier reads the last state, or the mean of all states
+    labels: tuple[str, ...] = ()   # class names (classifier only)
+    nonlinearity: str = "tanh"     # plain RNN only: "tanh" | "relu"
+
+    @property
+    def directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    @property
+    def outputs(self) -> int:
+        """C: classes for a classifier, the vocabulary for a language model."""
+        return self.vocab_size if self.head == "lm" else len(self.labels)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "labels": list(self.labels)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ModelSpec":
+        if not isinstance(d, dict):
+            raise CheckpointError("The model card has no valid 'spec'.")
+        try:
+            spec = cls(**{**d, "labels": tuple(str(x) for x in d.get("labels", ()))})
+        except TypeError as err:
+            raise CheckpointError(f"The model card's spec is not understood: {err}") from None
+        spec.validate()
+        return spec
+
+    def validate(self) -> None:
+        """Raise a readable CheckpointError unless every field is sensible."""
+        problems = []
+        if self.cell not in CELLS:
+            problems.append(f"cell must be one of {', '.join(CELLS)}, not {self.cell!r}")
+        for name, top in LIMITS.items():
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
+                problems.append(f"{name} must be a whole number from 1 to {top:,}")
+        if self.head not in ("classifier", "lm"):
+            problems.append("head must be 'classifier' or 'lm'")
+        if self.pooling not in ("last", "mean"):
+            problems.append("pooling must be 'last' or 'mean'")
+        if self.head == "classifier" and not 2 <= len(self.labels) <= 1000:
+            problems.append("a classifier needs between 2 and 1,000 labels")
+        if self.head == "lm" and self.bidirectional:
+            problems.append("a next-word model cannot read the future, so it cannot be bidirectional")
+        if self.nonlinearity not in ("tanh", "relu"):
+            problems.append("nonlinearity must be 'tanh' or 'relu'")
+        if problems:
+            raise CheckpointError("This model does not fit: " + "; ".join(problems) + ".")
+
+
+class Model(nn.Module):
+    """Embedding + torch.nn RNN/LSTM/GRU + Linear, with the vocabulary and the model card."""
+
+    def __init__(self, spec: ModelSpec, vocab: Vocab, card: dict | None = None):
+        super().__init__()
+        spec.validate()
+        if len(vocab) != spec.vocab_size:
+            raise CheckpointError(
+                f"The vocabulary has {len(vocab):,} tokens but the model expects {spec.vocab_size:,}.")
+        self.spec, self.vocab, self.card = spec, vocab, dict(card or {})
+        self.embedding = nn.Embedding(spec.vocab_size, spec.emb_size)
+        recurrent = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[spec.cell]
+        extra = {"nonlinearity": spec.nonlinearity} if spec.cell == "rnn" else {}
+        self.rnn = recurrent(spec.emb_size, spec.hidden_size, num_layers=spec.layers,
+                             bidirectional=spec.bidirectional, batch_first=True, **extra)
+        self.fc = nn.Linear(spec.hidden_size * spec.directions, spec.outputs)
+
+    @property
+    def labels(self) -> list[str]:
+        """Names of the C outputs: the classes, or the vocabulary for a language model."""
+        return list(self.vocab.tokens) if self.spec.head == "lm" else list(self.spec.labels)
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Fused pass for training. ids [B, T], lengths [B] -> logits [B, C] or [B, T, V] (lm)."""
+        packed = nn.utils.rnn.pack_padded_sequence(
+            self.embedding(ids), lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, state = self.rnn(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])  # [B, T, D*H]
+        if self.spec.head == "lm":
+            return self.fc(out)                                         # [B, T, V]
+        if self.spec.pooling == "mean":
+            return self.fc(out.sum(1) / lengths.unsqueeze(1).to(out))    # [B, C]
+        h_n = state[0] if isinstance(state, tuple) else state           # [L*D, B, H]
+        return self.fc(torch.cat(list(h_n[-self.spec.directions:]), dim=1))  # [B, C]
+
+    def cells(self) -> list[list[Cell]]:
+        """Explicit cells over this model's weights (float64 copies), indexed [layer][direction]."""
+        return [[self.cell(layer, d) for d in range(self.spec.directions)] for layer in range(self.spec.layers)]
+
+    def cell(self, layer: int = 0, direction: int = 0) -> Cell:
+        suffix = f"_l{layer}" + ("_reverse" if direction else "")
+        w = [getattr(self.rnn, f"{name}{suffix}").detach().numpy()
+             for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+        if self.spec.cell == "rnn":
+            return RNNCell(*w, nonlinearity=self.spec.nonlinearity)
+        return CELLS[self.spec.cell](*w)
+
+    def head_weights(self):
+        """The linear head as float64 numpy: W_fc [C, D*H], b_fc [C]."""
+        return (self.fc.weight.detach().numpy().astype(np.float64),
+                self.fc.bias.detach().numpy().astype(np.float64))
+
+    def embeddings(self, ids) -> np.ndarray:
+        """x_t for each id, float64 [T, E]."""
+        return self.embedding.weight.detach()[torch.as_tensor(ids, dtype=torch.long)].numpy().astype(np.float64)
+
