@@ -1,0 +1,132 @@
+"""What every synthetic grammar shares: the Example record, its Checks, and the Task base class.
+
+A task generates labelled sentences from a `random.Random` it is given (never the global
+`random`), so a seed fixes every sentence. The base class turns `sample()` into a train/test
+split with no test sentence in train, and into a small probe set balanced across the
+concepts (for finding flag units).
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from ..errors import RnnvizError
+
+PROBE_SEED_OFFSET = 1_000_003   # probe(n, seed) draws from Random(seed + this): unlike split(seed)
+MAX_TRIES_PER_EXAMPLE = 200     # give up (with a readable error) if a grammar is too small
+_PROBE_WARMUP = 64              # draws before the strata seen so far are trusted to be all
+
+
+@dataclass(frozen=True)
+class Check:
+    """A position where the grammar fixes the next token: after tokens[0..position] comes `expected`."""
+
+    position: int
+    expected: str     # == tokens[position + 1]
+    kind: str         # "verb" | "pronoun" | "mood"
+    concept: str      # the concept this prediction depends on, e.g. "plural"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One generated sentence with everything the grammar knows about it."""
+
+    tokens: tuple[str, ...]
+    label: str | None = None                                     # classifier class; None for lm
+    checks: tuple[Check, ...] = ()
+    concepts: dict[str, bool] = field(default_factory=dict)      # e.g. {"negation": True}
+    scopes: dict[str, tuple[int, int]] = field(default_factory=dict)  # concept -> [start, end)
+    distance: int | None = None
+
+    def __post_init__(self):
+        for check in self.checks:   # a wrong check would silently mislead every score built on it
+            inside = 0 <= check.position < len(self.tokens) - 1
+            if not inside or self.tokens[check.position + 1] != check.expected:
+                raise ValueError(f"check {check} does not match the tokens {self.tokens}")
+
+    @property
+    def text(self) -> str:
+        """The sentence as a string that tokenizes back to `tokens`."""
+        return " ".join(self.tokens)
+
+
+class Task:
+    """A seeded generator of labelled sentences. Subclasses set the class attributes and
+    implement `_words()` (every token the grammar can produce), `sample()` and `examples()`."""
+
+    name: str = ""
+    head: str = "lm"                  # "lm" (next-word language model) or "classifier"
+    labels: tuple[str, ...] = ()
+    description: str = ""
+
+    def _words(self) -> Iterable[str]:
+        raise NotImplementedError
+
+    def sample(self, rng: random.Random, **options) -> Example:
+        raise NotImplementedError
+
+    def examples(self) -> list[str]:
+        raise NotImplementedError
+
+    def vocabulary(self) -> list[str]:
+        """Every token the grammar can produce, sorted (no <pad>/<unk>: the model adds those)."""
+        return sorted(set(self._words()))
+
+    def split(self, n_train: int, n_test: int, seed: int, **options) -> tuple[list[Example], list[Example]]:
+        """`n_train` sampled sentences, then `n_test` distinct ones that never occur in train.
+
+        Train keeps the grammar's own distribution (a repeated sentence stays repeated);
+        test is drawn next from the same generator, skipping any token sequence already seen.
+        """
+        _check_count("n_train", n_train)
+        _check_count("n_test", n_test)
+        rng = random.Random(seed)
+        train = [self.sample(rng, **options) for _ in range(n_train)]
+        seen = {ex.tokens for ex in train}
+        test = []
+        for _ in range(MAX_TRIES_PER_EXAMPLE * n_test):
+            if len(test) == n_test:
+                break
+            ex = self.sample(rng, **options)
+            if ex.tokens not in seen:
+                seen.add(ex.tokens)
+                test.append(ex)
+        if len(test) < n_test:
+            raise RnnvizError(f"The '{self.name}' grammar ran out of new sentences after {len(test)} "
+                              f"test sentences; ask for fewer than {n_test}.")
+        return train, test
+
+    def probe(self, n: int, seed: int, exclude: Iterable[Example | tuple[str, ...]] = (),
+              **options) -> list[Example]:
+        """`n` distinct sentences, balanced across strata (label and concepts on/off), interleaved.
+
+        Drawn from `Random(seed + PROBE_SEED_OFFSET)`, so they differ from `split(..., seed)`;
+        pass the training set as `exclude` to make the probe strictly held out.
+        """
+        _check_count("n", n)
+        rng = random.Random(seed + PROBE_SEED_OFFSET)
+        seen = {ex.tokens if isinstance(ex, Example) else tuple(ex) for ex in exclude}
+        strata: dict[tuple, list[Example]] = {}
+        for tries in range(MAX_TRIES_PER_EXAMPLE * max(n, 1)):
+            if tries >= _PROBE_WARMUP and all(len(b) * len(strata) >= n for b in strata.values()):
+                break
+            ex = self.sample(rng, **options)
+            if ex.tokens not in seen:
+                seen.add(ex.tokens)
+                strata.setdefault(_stratum(ex), []).append(ex)
+        buckets = [strata[key] for key in sorted(strata, key=repr)]
+        mixed = [b[i] for i in range(max(map(len, buckets), default=0)) for b in buckets if i < len(b)]
+        if len(mixed) < n:
+            raise RnnvizError(f"The '{self.name}' grammar ran out of new sentences after {len(mixed)} "
+                              f"probe sentences; ask for fewer than {n}.")
+        return mixed[:n]
+
+
+def _stratum(ex: Example) -> tuple:
+    return ex.label or "", tuple(sorted(ex.concepts.items()))
+
+
+def _check_count(what: str, n: int) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise RnnvizError(f"{what} must be a whole number of sentences, 0 or more (got {n!r}).")
