@@ -64,7 +64,17 @@ class Vocab:
     def from_file(cls, path: str | Path) -> "Vocab":
         """A token-list file: line i holds the token with id i (as the notebook exports it)."""
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise CheckpointError(f"Could not read the vocabulary file: {err}") from None
-        return cls(text.split("\n")[:-1] if text.endswith("\n") else text.split("\n"))
+            return cls.from_text(Path(path).read_bytes())
+        except OSError as err:
+            raise CheckpointError(f"Could not read the vocabulary file: {err.strerror}.") from None
+
+    @classmethod
+    def from_text(cls, data: str | bytes) -> "Vocab":
+        """One token per line; a final newline ends the last line rather than adding an empty token."""
+        if isinstance(data, bytes):
+            try:
+                data = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise CheckpointError("The vocabulary file must be UTF-8 text, one token per line.") from None
+        lines = data.split("\n")
+        return cls(lines[:-1] if data.endswith("\n") else lines)

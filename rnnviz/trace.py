@@ -69,35 +69,56 @@ def trace(model, text: str, target=None, clamp=None) -> Trace:
     `clamp` = {(layer, direction, unit): value} pins that unit of the carried state (c for the
     LSTM, h otherwise) at every step. The model is only read, never changed.
     """
-    tokens = tokenize(text)[:MAX_TOKENS]
-    if not tokens:
-        raise EmptyTextError("There is nothing to read: type a sentence with at least one word.")
-    spec, clamp = model.spec, _checked_clamp(model.spec, clamp)
-    ids = model.vocab.ids(tokens)
-    x = model.embeddings(ids)                                           # [T, E]
-    cells = model.cells()
-    runs = network.forward(cells, x, clamp)
-    w_fc, b_fc = model.head_weights()
-    logits = head.features(spec, cells, x, runs, clamp) @ w_fc.T + b_fc  # [T, C]
-    probs = head.softmax(logits)
-    labels = model.labels
-    k, pos, described = _resolve_target(spec, labels, tokens, probs, target)
-    d_top = head.seed_gradient(spec, w_fc, logits[pos], k, pos, len(tokens))
-    grads, d_x = network.backward(cells, runs, d_top)
+    r = read(model, text, clamp)
+    spec, tokens, labels = model.spec, r.tokens, model.labels
+    k, pos, described = _resolve_target(spec, labels, tokens, r.probs, target)
+    d_top = head.seed_gradient(spec, r.w_fc, r.logits[pos], k, pos, len(tokens))
+    grads, d_x = network.backward(r.cells, r.runs, d_top)
     return Trace(
         tokens=tokens,
-        ids=np.array(ids, dtype=np.int64),
+        ids=np.array(r.ids, dtype=np.int64),
         known=np.array(model.vocab.known(tokens), dtype=bool),
-        hidden=_stack(runs, lambda r: r.h),
-        cell=_stack(runs, lambda r: r.c) if spec.cell == "lstm" else None,
-        gates={name: _stack(runs, lambda r, n=name: r.gates[n]) for name in cells[0][0].gate_names},
-        probs=probs.astype(np.float32),
+        hidden=_stack(r.runs, lambda run: run.h),
+        cell=_stack(r.runs, lambda run: run.c) if spec.cell == "lstm" else None,
+        gates={name: _stack(r.runs, lambda run, n=name: run.gates[n]) for name in r.cells[0][0].gate_names},
+        probs=r.probs.astype(np.float32),
         labels=labels,
         grad_hidden=_stack(grads, lambda g: np.linalg.norm(g.h, axis=1)),
         grad_cell=_stack(grads, lambda g: np.linalg.norm(g.c, axis=1)) if spec.cell == "lstm" else None,
         connectivity=np.linalg.norm(d_x, axis=1).astype(np.float32),
         target=described,
     )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The forward pass alone (no gradients): for analyses that read many sentences.
+
+    runs[layer][direction] hold h, c and gates in token order (float64); logits, probs [T, C].
+    """
+
+    tokens: list[str]
+    ids: list[int]
+    cells: list
+    runs: list
+    logits: np.ndarray
+    probs: np.ndarray
+    w_fc: np.ndarray
+
+
+def read(model, text, clamp=None) -> Reading:
+    """Forward pass of `text` (a string, or a list of tokens) with optional clamped units."""
+    tokens = (tokenize(text) if isinstance(text, str) else list(text))[:MAX_TOKENS]
+    if not tokens:
+        raise EmptyTextError("There is nothing to read: type a sentence with at least one word.")
+    clamp = _checked_clamp(model.spec, clamp)
+    ids = model.vocab.ids(tokens)
+    x = model.embeddings(ids)                                           # [T, E]
+    cells = model.cells()
+    runs = network.forward(cells, x, clamp)
+    w_fc, b_fc = model.head_weights()
+    logits = head.features(model.spec, cells, x, runs, clamp) @ w_fc.T + b_fc   # [T, C]
+    return Reading(tokens, ids, cells, runs, logits, head.softmax(logits), w_fc)
 
 
 def _stack(rows, pick) -> np.ndarray:

@@ -1,0 +1,35 @@
+"""Command line: each sub-command is a module with `add_parser(subparsers)` and `run(args) -> int`.
+
+Friendly errors (rnnviz.errors.RnnvizError) print one line to stderr and exit 2; never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import RnnvizError
+from . import bench_cmd, models_cmd, trace_cmd
+
+COMMANDS = (trace_cmd, models_cmd, bench_cmd)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):            # one line, exit 2, as argparse does, but without the usage block
+        sys.stderr.write(f"rnnviz: {message}\n")
+        sys.exit(2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _Parser(prog="python -m rnnviz", description="Look inside recurrent networks.")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for command in COMMANDS:
+        command.add_parser(subparsers)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except RnnvizError as err:
+        sys.stderr.write(f"rnnviz: {err}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("rnnviz: stopped.\n")
+        return 130
