@@ -1,0 +1,133 @@
+"""Pieces the figure builders share: index checks, token labels, the units × tokens heatmap."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..errors import RnnvizError
+from ..trace import Trace
+from . import theme
+
+MAX_TICKS = 40       # beyond this many tokens, label every k-th one (hover still names each)
+
+
+def cell_kind(trace: Trace) -> str:
+    """"lstm" if the trace has a cell state, "gru" if it has a reset gate, else "rnn"."""
+    if trace.cell is not None:
+        return "lstm"
+    return "gru" if "reset" in trace.gates else "rnn"
+
+
+def check_index(index: int, size: int, name: str) -> int:
+    """`index` as a non-negative position in range(size); negative counts from the end."""
+    if not -size <= index < size:
+        raise RnnvizError(f"{name} {index} does not exist: choose 0 to {size - 1}.")
+    return int(index) % size
+
+
+def check_slice(trace: Trace, layer: int, direction: int) -> tuple[int, int]:
+    """(layer, direction) checked against the trace's L and D."""
+    layers, directions = trace.hidden.shape[:2]
+    return check_index(layer, layers, "layer"), check_index(direction, directions, "direction")
+
+
+def token_label(trace: Trace, t: int, position: bool = True, max_chars: int | None = None) -> str:
+    """Token t escaped, "3 · not" with its position; unknown words muted and marked "(?)".
+
+    Tokens longer than `max_chars` (if given) are cut and end in "…".
+    """
+    token = str(trace.tokens[t])
+    if max_chars is not None and len(token) > max_chars:
+        token = token[:max_chars - 1] + "…"
+    text = theme.safe(token)
+    if position:
+        text = f"{t}{theme.TOKEN_SEPARATOR}{text}"
+    if not bool(trace.known[t]):
+        return theme.muted(text + theme.UNKNOWN_MARK)
+    return text
+
+
+def token_axis(trace: Trace) -> dict:
+    """x-axis settings naming each token position; every k-th one when the text is long."""
+    every = max(1, math.ceil(trace.steps / MAX_TICKS))
+    ticks = list(range(0, trace.steps, every))
+    return dict(title="token", tickmode="array", tickvals=ticks,
+                ticktext=[token_label(trace, t) for t in ticks], range=[-0.5, trace.steps - 0.5])
+
+
+def slice_title(trace: Trace, name: str, layer: int, direction: int) -> str:
+    """`name`, plus the layer and direction when the model has more than one."""
+    layers, directions = trace.hidden.shape[:2]
+    parts = [name]
+    if layers > 1:
+        parts.append(f"layer {layer}")
+    if directions > 1:
+        parts.append(theme.DIRECTION_LABELS[direction])
+    return " · ".join(parts)
+
+
+def step_outline(step: int, units: int, scale: float) -> list[dict]:
+    """Rectangles around the column of step `step` in a units × tokens heatmap.
+
+    A dark halo under the highlight colour keeps the outline visible on every cell colour.
+    """
+    box = dict(type="rect", xref="x", yref="y", x0=step - 0.5, x1=step + 0.5,
+               y0=-0.5, y1=units - 0.5, fillcolor="rgba(0,0,0,0)", layer="above")
+    return [dict(box, line=dict(color=theme.HALO, width=5 * scale)),
+            dict(box, line=dict(color=theme.HIGHLIGHT, width=2.5 * scale))]
+
+
+def click_overlay(trace: Trace, values: np.ndarray, value_name: str,
+                  marker_px: float) -> go.Scatter:
+    """Invisible square markers on every heatmap cell, customdata [unit, step].
+
+    Streamlit reports no selection for clicks on a go.Heatmap, so clicks must land on these.
+    """
+    steps, units = values.shape                                   # [T, H]
+    t, u = np.meshgrid(np.arange(steps), np.arange(units), indexing="ij")   # [T, H] each
+    labels = [token_label(trace, i) for i in range(steps)]
+    invisible = dict(marker=dict(opacity=0.01))   # selecting must not reveal the markers
+    return go.Scatter(
+        x=t.ravel(), y=u.ravel(), mode="markers", showlegend=False,
+        customdata=np.stack([u.ravel(), t.ravel()], axis=1),      # [T*H, 2]: unit, step
+        text=[labels[i] for i in t.ravel()],                      # [T*H]
+        # the colour only carries the value to the hover text: the markers stay invisible
+        marker=dict(symbol="square", size=marker_px, opacity=0.01,
+                    color=np.round(values.ravel().astype(float), 4)),   # [T*H]
+        selected=invisible, unselected=invisible,
+        hovertemplate=(f"token %{{text}}<br>unit %{{y}}<br>{theme.safe(value_name)} = "
+                       "%{marker.color:+.3f}<extra></extra>"),
+    )
+
+
+def unit_token_heatmap(trace: Trace, values: np.ndarray, *, title: str, value_name: str,
+                       colorscale: str, zrange: tuple[float, float], step: int | None,
+                       scale: float) -> go.Figure:
+    """Units (y) × tokens (x) heatmap of `values` [T, H], click overlay, optional step outline."""
+    steps, units = values.shape
+    plot_px = min(max(units * 20, 160), 600)                      # height of the cell grid
+    marker_px = min(max(min(plot_px / units, 640 / steps), 6), 40) * scale
+    fig = go.Figure(go.Heatmap(
+        z=values.T, x=np.arange(steps), y=np.arange(units),       # z: [H, T]
+        colorscale=colorscale, zmin=zrange[0], zmax=zrange[1],   # diverging ranges are symmetric
+        hoverinfo="skip",
+        colorbar=dict(title=dict(text=value_name)),
+    ))
+    fig.add_trace(click_overlay(trace, values, value_name, marker_px))
+    theme.base_layout(fig, height=plot_px + 130, title=title, scale=scale)
+    fig.update_layout(xaxis=token_axis(trace), hovermode="closest",
+                      yaxis=dict(title="unit", range=[units - 0.5, -0.5],   # unit 0 on top
+                                 zeroline=False, showgrid=False))
+    fig.update_xaxes(showgrid=False, zeroline=False)
+    if step is not None:
+        for shape in step_outline(check_index(step, steps, "step"), units, scale):
+            fig.add_shape(shape)
+    return fig
+
+
+def symmetric_range(values: np.ndarray) -> tuple[float, float]:
+    """(-m, m) with m = max(1, max |values|): centred at 0, and ±1 for tanh-bounded values."""
+    bound = max(1.0, float(np.abs(values).max(initial=0.0)))
+    return -bound, bound

@@ -1,0 +1,186 @@
+"""The network as the lesson draws it: a chain of identical blocks, or one block with a loop.
+
+Long sentences: the unrolled chain shows a window of at most `window` blocks (default 10,
+fewer in teacher mode) around the current step, with "…" where the chain is cut. A window
+keeps every block and word readable at any container width; a chart that grows wider than
+the page would need horizontal scrolling, which Streamlit's charts do not offer.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from ..trace import Trace
+from . import theme
+from .common import cell_kind, check_index, token_label
+
+WINDOW = 10          # blocks shown at scale 1.0
+GAP = 0.7            # space between blocks, in block widths
+PITCH = 1.0 + GAP
+HEAD_WIDTH = 1.8
+MAX_TOKEN_CHARS = 10
+
+
+def visible_steps(steps: int, step: int | None, window: int) -> range:
+    """The steps the unrolled chain shows: all, or `window` of them centred on `step`."""
+    if steps <= window:
+        return range(steps)
+    centre = steps - 1 if step is None else step
+    start = min(max(centre - window // 2, 0), steps - window)
+    return range(start, start + window)
+
+
+def _rounded_box(x0: float, x1: float, y0: float, y1: float, fill: str) -> dict:
+    """A rounded rectangle shape in data coordinates (corners drawn with quadratic curves)."""
+    rx, ry = 0.15, 0.1
+    path = (f"M {x0 + rx},{y0} L {x1 - rx},{y0} Q {x1},{y0} {x1},{y0 + ry} "
+            f"L {x1},{y1 - ry} Q {x1},{y1} {x1 - rx},{y1} L {x0 + rx},{y1} "
+            f"Q {x0},{y1} {x0},{y1 - ry} L {x0},{y0 + ry} Q {x0},{y0} {x0 + rx},{y0} Z")
+    return dict(type="path", path=path, xref="x", yref="y", fillcolor=fill,
+                line=dict(color=theme.ACCENT, width=2), layer="below")
+
+
+def _arrow(tail: tuple[float, float], tip: tuple[float, float], scale: float) -> dict:
+    """An arrow annotation from `tail` to `tip`, both in data coordinates."""
+    return dict(x=tip[0], y=tip[1], ax=tail[0], ay=tail[1], xref="x", yref="y",
+                axref="x", ayref="y", text="", showarrow=True, arrowhead=2, standoff=0,
+                arrowwidth=1.6 * scale, arrowcolor=theme.ARROW)
+
+
+def _text(x: float, y: float, text: str, scale: float, size: float = 0.9,
+          colour: str | None = None, **style) -> dict:
+    """A text annotation (text already safe) centred on (x, y) unless `style` says otherwise."""
+    font = dict(size=theme.font_size(scale, size), **({"color": colour} if colour else {}))
+    return dict(x=x, y=y, xref="x", yref="y", text=text, showarrow=False, font=font, **style)
+
+
+def _state_lanes(trace: Trace) -> list[tuple[str, float]]:
+    """(letter, height) of the states passed from block to block: h, plus c for the LSTM."""
+    return [("h", 0.7), ("c", 0.3)] if trace.cell is not None else [("h", 0.5)]
+
+
+def _links(x0: float, x1: float, lanes, scale: float, labels: bool = True) -> list[dict]:
+    """Parallel state arrows from x0 to x1, "h" above its arrow and "c" below."""
+    notes = []
+    for letter, y in lanes:
+        notes.append(_arrow((x0, y), (x1, y), scale))
+        if labels:
+            below = letter == "c"
+            notes.append(_text((x0 + x1) / 2, y - 0.06 if below else y + 0.06, letter, scale, 0.8,
+                               yanchor="top" if below else "bottom"))
+    return notes
+
+
+def _block_notes(trace: Trace, t: int, x0: float, name: str, scale: float) -> list[dict]:
+    """The block's cell name, and token x_t entering it from below."""
+    word = token_label(trace, t, position=False, max_chars=MAX_TOKEN_CHARS)
+    return [_text(x0 + 0.5, 0.5, name, scale, 0.85, colour=theme.BLOCK_TEXT),
+            _arrow((x0 + 0.5, -0.4), (x0 + 0.5, 0), scale),
+            _text(x0 + 0.5, -0.45, f"x<sub>{t}</sub><br>{word}", scale, yanchor="top")]
+
+
+def _click_markers(xs: list[float], steps: list[int], hover: list[str], scale: float) -> go.Scatter:
+    """Invisible squares on the blocks, customdata [t], so a click can jump to step t."""
+    invisible = dict(marker=dict(opacity=0.01))
+    return go.Scatter(x=xs, y=[0.5] * len(xs), mode="markers", showlegend=False,
+                      customdata=[[t] for t in steps], hovertext=hover,
+                      hovertemplate="%{hovertext}<extra></extra>",
+                      marker=dict(symbol="square", size=30 * scale, opacity=0.01, color="black"),
+                      selected=invisible, unselected=invisible)
+
+
+def _canvas(fig: go.Figure, x_range, y_range, height: float, title: str, scale: float) -> go.Figure:
+    """A plain canvas: hidden, fixed axes and the shared layout."""
+    theme.base_layout(fig, height=height, title=title, scale=scale)
+    fig.update_layout(margin=dict(l=10, r=10, t=int(50 * scale), b=10), hovermode="closest",
+                      xaxis=dict(visible=False, range=list(x_range), fixedrange=True),
+                      yaxis=dict(visible=False, range=list(y_range), fixedrange=True))
+    return fig
+
+
+def unrolled_figure(trace: Trace, step: int | None = None, head_label: str = "prediction",
+                    window: int | None = None, scale: float = 1.0) -> go.Figure:
+    """The unrolled chain: one block per token, state arrows between them, a head at the end.
+
+    Each block is labelled with the cell kind; x_t enters from below; "h" (and "c" for an
+    LSTM) flows right; the last state feeds a box named `head_label`. The block of `step`
+    is filled with the highlight colour. At most `window` blocks are drawn (default
+    WINDOW / scale) around `step`, "…" marking the cut ends. Invisible markers on the
+    blocks carry customdata [t].
+    """
+    if step is not None:
+        step = check_index(step, trace.steps, "step")
+    window = window or max(4, round(WINDOW / scale))
+    shown = visible_steps(trace.steps, step, window)
+    lanes, name = _state_lanes(trace), theme.CELL_NAMES[cell_kind(trace)]
+    fig, notes, shapes = go.Figure(), [], []
+    for i, t in enumerate(shown):
+        x0 = i * PITCH
+        fill = theme.HIGHLIGHT if t == step else theme.BLOCK_FILL
+        shapes.append(_rounded_box(x0, x0 + 1, 0, 1, fill))
+        notes += _block_notes(trace, t, x0, name, scale)
+        if i:
+            notes += _links(x0 - GAP, x0, lanes, scale)
+    right = (len(shown) - 1) * PITCH + 1
+    start_note = "0" if shown.start == 0 else "…"                 # the initial state is zeros
+    notes += _links(-GAP, 0, lanes, scale, labels=False)
+    notes.append(_text(-GAP - 0.05, 0.5, start_note, scale, xanchor="right"))
+    head = right + GAP
+    if shown.stop < trace.steps:
+        notes += _links(right, right + 0.5, lanes, scale, labels=False)
+        notes.append(_text(right + 0.7, 0.5, "…", scale))
+        right, head = right + 0.9, right + 0.9 + GAP
+    notes += _links(right, head, lanes[:1], scale)
+    shapes.append(_rounded_box(head, head + HEAD_WIDTH, 0, 1, theme.BLOCK_FILL))
+    notes.append(_text(head + HEAD_WIDTH / 2, 0.5, theme.safe(head_label), scale,
+                       colour=theme.BLOCK_TEXT))
+    chain_end = (len(shown) - 1) * PITCH + 1
+    bracket = f"M 0,1.12 L 0,1.22 L {chain_end},1.22 L {chain_end},1.12"   # over the blocks
+    shapes.append(dict(type="path", path=bracket, xref="x", yref="y",
+                       line=dict(color=theme.ARROW, width=1)))
+    notes.append(_text(chain_end / 2, 1.26, theme.SHARED_WEIGHTS_NOTE, scale, yanchor="bottom"))
+    hover = [f"step {t}: {token_label(trace, t, position=False)}" for t in shown]
+    centres = [i * PITCH + 0.5 for i in range(len(shown))]
+    fig.add_trace(_click_markers(centres, list(shown), hover, scale))
+    fig.update_layout(shapes=shapes, annotations=notes)
+    return _canvas(fig, (-GAP - 0.6, head + HEAD_WIDTH + 0.2), (-1.3, 1.6), 280,
+                   f"the {name} unrolled over the sentence", scale)
+
+
+def _loop(x_edge: float, side: int, letter: str, scale: float) -> tuple[dict, list[dict]]:
+    """A feedback loop leaving the block's side `side` (+1 right, -1 left) at y=0.8 and
+    re-entering at y=0.2: the path shape, then its arrowhead and label annotations."""
+    far = x_edge + side * 0.7
+    bend = x_edge + side * 0.55
+    path = (f"M {x_edge},0.8 L {bend},0.8 Q {far},0.8 {far},0.65 "
+            f"L {far},0.35 Q {far},0.2 {bend},0.2")
+    shape = dict(type="path", path=path, xref="x", yref="y",
+                 line=dict(color=theme.ARROW, width=1.6 * scale))
+    notes = [_arrow((bend, 0.2), (x_edge, 0.2), scale),
+             _text(far + side * 0.08, 0.5, letter, scale, xanchor="left" if side > 0 else "right")]
+    return shape, notes
+
+
+def rolled_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> go.Figure:
+    """One block with a feedback loop: the same cell at every step.
+
+    The loop on the right carries h (an LSTM has a second loop, on the left, carrying c);
+    the token x_t of `step` (default: the last) enters from below and h_t leaves above.
+    """
+    step = check_index(trace.steps - 1 if step is None else step, trace.steps, "step")
+    name = theme.CELL_NAMES[cell_kind(trace)]
+    x0, x1 = 0.0, 1.4
+    shapes = [_rounded_box(x0, x1, 0, 1, theme.HIGHLIGHT)]
+    notes = [_text(0.7, 0.5, f"{name}<br>W, H, b", scale, colour=theme.BLOCK_TEXT)]
+    loops = [(x1, 1, "h")] + ([(x0, -1, "c")] if trace.cell is not None else [])
+    for edge, side, letter in loops:
+        shape, loop_notes = _loop(edge, side, letter, scale)
+        shapes.append(shape)
+        notes += loop_notes
+    word = token_label(trace, step, position=False)
+    notes += [_arrow((0.7, -0.45), (0.7, 0), scale),
+              _text(0.7, -0.5, f"x<sub>{step}</sub> = {word}", scale, yanchor="top"),
+              _arrow((0.7, 1), (0.7, 1.45), scale),
+              _text(0.7, 1.5, f"h<sub>{step}</sub>", scale, yanchor="bottom")]
+    fig = go.Figure(go.Scatter(x=[], y=[], showlegend=False))    # the canvas needs one trace
+    fig.update_layout(shapes=shapes, annotations=notes)
+    return _canvas(fig, (-1.4, 2.8), (-1.0, 1.9), 300, f"the {name} rolled up: step {step}", scale)

@@ -1,0 +1,117 @@
+"""Gates as soft bit masks: every gate at one step, or one gate over the whole sentence."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..errors import RnnvizError
+from ..trace import Trace
+from . import theme
+from .common import (cell_kind, check_index, check_slice, slice_title, symmetric_range,
+                     token_label, unit_token_heatmap)
+
+STRIP_PX = 56        # height of one 1 × H strip at scale 1.0
+GAP_PX = 30          # room above each strip for its title
+MAX_TEXT_UNITS = 16  # print the numbers inside the strips when there are at most this many units
+
+
+def gate_order(trace: Trace) -> list[str]:
+    """The trace's gate names in the equations' order (LSTM i, f, g, o; GRU r, z, n)."""
+    known = [g for g in theme.GATE_LABELS[cell_kind(trace)] if g in trace.gates]
+    return known + [g for g in trace.gates if g not in known]
+
+
+def _colours(gate: str) -> dict:
+    """Sequential [0, 1] for sigmoid gates; diverging [-1, 1] for the tanh-valued candidate."""
+    if gate == "candidate":
+        return dict(coloraxis="coloraxis2")
+    return dict(coloraxis="coloraxis")
+
+
+def _strip(values: np.ndarray, scale: float, **colour) -> go.Heatmap:
+    """One 1 × H heatmap strip of `values` [H]."""
+    units = np.arange(values.shape[0])
+    text = dict(texttemplate="%{z:.2f}", textfont=dict(size=theme.font_size(scale, 0.75)))
+    return go.Heatmap(z=values[None, :], x=units, y=[0],          # z: [1, H]
+                      hovertemplate="unit %{x}<br>value %{z:+.3f}<extra></extra>",
+                      **(text if len(units) <= MAX_TEXT_UNITS else {}), **colour)
+
+
+def _strip_rows(trace: Trace, step: int, layer: int,
+                direction: int) -> list[tuple[str, np.ndarray, dict]]:
+    """(row title, values [H], colour settings) for every gate, then c_t (LSTM), then h_t."""
+    kind = cell_kind(trace)
+    rows = [(theme.gate_label(g, kind), trace.gates[g][layer, direction, step], _colours(g))
+            for g in gate_order(trace)]
+    if trace.cell is not None:
+        cells = trace.cell[layer, direction]                      # [T, H]
+        low, high = symmetric_range(cells)                        # same colours at every step
+        rows.append((f"{theme.STATE_LABELS['cell']} (colour range ±{high:.1f})", cells[step],
+                     dict(colorscale=theme.STATE_SCALE, zmin=low, zmax=high, showscale=False)))
+    rows.append((theme.STATE_LABELS["hidden"], trace.hidden[layer, direction, step],
+                 dict(coloraxis="coloraxis2")))
+    return rows
+
+
+def gate_strips_figure(trace: Trace, step: int, layer: int = 0, direction: int = 0,
+                       scale: float = 1.0) -> go.Figure:
+    """Every gate at step `step` as a 1 × H "soft bit mask" strip, then c_t (LSTM) and h_t.
+
+    One subplot row per gate, titled from the theme. Gates use the sequential [0, 1] scale,
+    the candidate (tanh-valued) and the states the diverging scale centred at 0. A simple RNN
+    has no gates: the figure shows h_t alone and says so in its subtitle.
+    """
+    layer, direction = check_slice(trace, layer, direction)
+    step = check_index(step, trace.steps, "step")
+    rows = _strip_rows(trace, step, layer, direction)
+    plot_px = max(len(rows) * (STRIP_PX + GAP_PX), 180)          # room for a colour bar
+    fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True,
+                        vertical_spacing=GAP_PX / plot_px, subplot_titles=[r[0] for r in rows])
+    for row, (_, values, colour) in enumerate(rows, start=1):
+        fig.add_trace(_strip(values, scale, **colour), row=row, col=1)
+    title = slice_title(trace, f"step {step}: {token_label(trace, step, position=False)}",
+                        layer, direction)
+    theme.base_layout(fig, height=plot_px + 120, title=title, scale=scale)
+    two_bars = cell_kind(trace) != "rnn"                         # gate bar on top, value bar below
+    bar = dict(len=0.42 if two_bars else 1.0, thickness=int(14 * scale))
+    fig.update_layout(
+        coloraxis=dict(colorscale=theme.GATE_SCALE, cmin=theme.GATE_RANGE[0],
+                       cmax=theme.GATE_RANGE[1], colorbar=dict(title=dict(text="gate"),
+                                                               y=1, yanchor="top", **bar)),
+        coloraxis2=dict(colorscale=theme.STATE_SCALE, cmin=theme.STATE_RANGE[0],
+                        cmax=theme.STATE_RANGE[1], colorbar=dict(title=dict(text="value"),
+                                                                 y=0, yanchor="bottom", **bar)),
+    )
+    if cell_kind(trace) == "rnn":
+        fig.update_layout(title_subtitle_text=theme.NO_GATES_NOTE,
+                          margin_t=int(85 * scale))
+    fig.update_annotations(font_size=theme.font_size(scale))     # the row titles
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_xaxes(showgrid=False, zeroline=False)
+    fig.update_xaxes(title_text="unit", row=len(rows), col=1)
+    return fig
+
+
+def gate_heatmap_figure(trace: Trace, gate: str, layer: int = 0, direction: int = 0,
+                        step: int | None = None, scale: float = 1.0) -> go.Figure:
+    """One gate over the whole sentence: units (y) × tokens (x), like the state heatmap.
+
+    Sequential [0, 1] colours for sigmoid gates, diverging [-1, 1] for the candidate; the
+    column of `step` outlined; invisible click markers with customdata [unit, step].
+    """
+    kind = cell_kind(trace)
+    if kind == "rnn":
+        raise RnnvizError("A simple RNN has no gates; show its hidden state h instead.")
+    if gate not in trace.gates:
+        raise RnnvizError(f"A {theme.CELL_NAMES[kind]} has no gate {gate!r}; "
+                          f"choose one of {', '.join(gate_order(trace))}.")
+    layer, direction = check_slice(trace, layer, direction)
+    candidate = gate == "candidate"
+    return unit_token_heatmap(
+        trace, trace.gates[gate][layer, direction],                # [T, H]
+        title=slice_title(trace, theme.gate_label(gate, kind), layer, direction),
+        value_name=theme.gate_symbol(gate, kind),
+        colorscale=theme.STATE_SCALE if candidate else theme.GATE_SCALE,
+        zrange=theme.STATE_RANGE if candidate else theme.GATE_RANGE, step=step, scale=scale,
+    )

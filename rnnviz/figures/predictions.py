@@ -1,0 +1,82 @@
+"""What the model predicts after each token: class probabilities, or the likely next words."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..trace import Trace
+from . import theme
+from .common import check_index, token_axis, token_label
+
+MAX_CLASSES = 10     # more outputs than this: the outputs are a vocabulary (a language model)
+
+
+def is_language_model(trace: Trace) -> bool:
+    """True when the outputs are next words (more than MAX_CLASSES labels), not classes."""
+    return len(trace.labels) > MAX_CLASSES
+
+
+def final_prediction(trace: Trace, top: int | None = None) -> list[tuple[str, float]]:
+    """(label, probability) after the last token, most likely first; the first `top` if given.
+
+    Labels are plain text, not escaped: the page shows them through Streamlit, which escapes.
+    """
+    probs = trace.probs[-1]                                       # [C]
+    order = np.argsort(-probs, kind="stable")[:top]
+    return [(trace.labels[c], float(probs[c])) for c in order]
+
+
+def prediction_figure(trace: Trace, step: int | None = None, top: int = 5,
+                      scale: float = 1.0) -> go.Figure:
+    """Classifier: each class's probability after each token, a vertical line at `step`.
+
+    Language model (more than 10 labels): a horizontal bar chart of the `top` most likely
+    next words after token `step` (the last token when `step` is None).
+    """
+    if is_language_model(trace):
+        return _next_words_figure(trace, step, top, scale)
+    return _class_lines_figure(trace, step, scale)
+
+
+def _class_lines_figure(trace: Trace, step: int | None, scale: float) -> go.Figure:
+    """One line per class over the tokens, y in [0, 1]."""
+    fig = go.Figure()
+    steps = np.arange(trace.steps)
+    tokens = [token_label(trace, t) for t in steps]
+    for c, label in enumerate(trace.labels):
+        colour = theme.CLASS_COLOURS[c % len(theme.CLASS_COLOURS)]
+        fig.add_trace(go.Scatter(
+            x=steps, y=trace.probs[:, c], name=theme.safe(label), mode="lines+markers",
+            line=dict(color=colour, width=2.5 * scale), marker=dict(size=6 * scale),
+            customdata=np.array(tokens, dtype=object),
+            hovertemplate="after %{customdata}<br>p = %{y:.3f}<extra>%{fullData.name}</extra>",
+        ))
+    theme.base_layout(fig, height=340, title="prediction after each token", scale=scale)
+    fig.update_layout(xaxis=token_axis(trace), hovermode="closest",
+                      yaxis=dict(title="probability", range=[0, 1.02]),
+                      legend=dict(title=dict(text="class")))
+    if step is not None:
+        step = check_index(step, trace.steps, "step")
+        fig.add_shape(type="line", xref="x", yref="paper", x0=step, x1=step, y0=0, y1=1,
+                      line=dict(color=theme.HIGHLIGHT, width=3 * scale))
+    return fig
+
+
+def _next_words_figure(trace: Trace, step: int | None, top: int, scale: float) -> go.Figure:
+    """The `top` most likely next words after token `step`, most likely on top."""
+    step = check_index(trace.steps - 1 if step is None else step, trace.steps, "step")
+    probs = trace.probs[step]                                     # [C]
+    order = np.argsort(-probs, kind="stable")[:max(1, top)]
+    words = [theme.safe(trace.labels[c]) for c in order]
+    fig = go.Figure(go.Bar(
+        x=probs[order], y=words, orientation="h", marker=dict(color=theme.ACCENT),
+        texttemplate="%{x:.2f}", textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: p = %{x:.3f}<extra></extra>",
+    ))
+    title = f"next word after {token_label(trace, step)}"
+    theme.base_layout(fig, height=110 + 34 * len(words), title=title, scale=scale)
+    fig.update_layout(
+        xaxis=dict(title="probability", range=[0, min(1.0, float(probs[order[0]]) * 1.2 + 0.05)]),
+        yaxis=dict(title="next word", autorange="reversed", type="category"),
+    )
+    return fig
