@@ -1,7 +1,17 @@
-"""rnnviz: the Streamlit entry point (the pages arrive with the app issue)."""
+"""rnnviz: page setup, the pages grouped by what they teach, and the model shared by all of them."""
 import streamlit as st
 
-st.set_page_config(page_title="rnnviz", page_icon="🔁", layout="wide")
-st.title("rnnviz")
-st.write("Type a sentence and watch it flow through real RNN, LSTM and GRU cells. "
-         "The step-through and cell-anatomy pages are being built.")
+from rnnviz.ui import controls
+
+st.set_page_config(page_title="rnnviz — see inside recurrent networks", page_icon="🔁", layout="wide")
+
+pages = {
+    "Learn": [
+        st.Page("pages/step_through.py", title="Step through", icon="👣", default=True),
+        
+    ],
+}
+page = st.navigation(pages)
+st.sidebar.markdown("**rnnviz** · see a sentence flow through real RNN, LSTM and GRU cells")
+controls.model_picker()
+page.run()

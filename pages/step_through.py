@@ -1,0 +1,38 @@
+"""Step through: a sentence enters token by token; every state, gate and prediction on the way."""
+import streamlit as st
+
+from rnnviz import figures
+from rnnviz.ui import controls, loaders
+from rnnviz.ui.stepper import chart, stepper
+
+st.title("Step through a sentence")
+st.caption("The network reads one token at a time. Each step takes the token and the state left by "
+           "the step before, and hands a new state to the next. Use ← and → to walk along.")
+controls.show_notices()
+name = st.session_state[controls.MODEL]
+text = controls.usable_text(controls.sentence_box(name))
+
+
+def draw(trace, step):
+    kind = loaders.get_model(name).spec.cell.upper()
+    unrolled, rolled = st.columns([3, 1])
+    with unrolled:
+        chart(figures.unrolled_figure(trace, step, head_label=controls.head_label(name)), "chain", trace.steps)
+    with rolled:
+        chart(figures.rolled_figure(trace, step), "loop")
+    chart(figures.state_heatmap_figure(trace, "hidden", step=step), "hidden", trace.steps)
+    if trace.cell is not None:
+        chart(figures.state_heatmap_figure(trace, "cell", step=step), "cell", trace.steps)
+    st.subheader(f"Inside the {kind} at token {step + 1}")
+    chart(figures.gate_strips_figure(trace, step), "gates")
+    st.subheader("What the network predicts after each token")
+    chart(figures.prediction_figure(trace, step), "prediction", trace.steps)
+
+
+if text:
+    trace = loaders.get_trace(name, text)
+    controls.token_chips(trace, loaders.get_model(name).vocab)
+    stepper(name, text, draw)
+    best, p = figures.final_prediction(trace, top=1)[0]
+    what = "Next word" if controls.head_label(name) == "next word" else "Prediction"
+    st.metric(f"{what} after the whole text", best, f"{p:.0%} sure", delta_color="off")

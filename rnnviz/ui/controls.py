@@ -1,0 +1,150 @@
+"""Widgets every page shares, their session-state keys, and the URL that restores a view.
+
+A view is a link: `text`, `model` and `step` live in the URL (widgets bound with
+bind="query-params"). A malformed value falls back to the default, with a notice that says so.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import streamlit as st
+
+from rnnviz.text import MAX_CHARS, MAX_TOKENS, tokenize
+from rnnviz.ui import loaders
+
+TEXT, MODEL, STEP, PLAY = "text", "model", "step", "play"     # session-state keys (and URL names)
+NOTICES = "notices"
+DEFAULT_MODEL = "story-lstm"
+EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples.json"
+TASK_TITLES = {"story": "Story (next word)", "sentiment": "Sentiment (classifier)",
+               "recall": "Recall (long memory)", "lesson": "Your lesson model"}
+
+
+@lru_cache(maxsize=1)
+def examples() -> dict:
+    """Prepared sentences: {"tasks": {task: [...]}, "ideas": {idea: [...]}}."""
+    return json.loads(EXAMPLES.read_text(encoding="utf-8"))
+
+
+def notice(message: str) -> None:
+    """Queue a friendly message for the top of the page (shown once)."""
+    queue = st.session_state.setdefault(NOTICES, [])
+    if message not in queue:
+        queue.append(message)
+
+
+def show_notices() -> None:
+    for message in st.session_state.pop(NOTICES, []):
+        st.info(message, icon="ℹ️")
+
+
+def task_of(name: str) -> str:
+    return loaders.card(name).get("task", "lesson")
+
+
+def model_picker() -> str:
+    """The model shared by every page (sidebar), bundled models grouped by task."""
+    names = sorted(loaders.model_names(), key=lambda n: (list(TASK_TITLES).index(task_of(n))
+                                                         if task_of(n) in TASK_TITLES else 9, n))
+    asked = st.query_params.get(MODEL)
+    if asked is not None and asked not in names:
+        notice(f"The link asked for a model called “{asked[:40]}”, which is not here, "
+               f"so {DEFAULT_MODEL} is shown instead.")
+    default = names.index(DEFAULT_MODEL) if DEFAULT_MODEL in names else 0
+    name = st.sidebar.selectbox("Model", names, index=default, key=MODEL, bind="query-params",
+                                help="Every page reads your sentence with this model.")
+    st.sidebar.caption(TASK_TITLES.get(task_of(name), "") + " — " + loaders.card(name).get("description", ""))
+    return name
+
+
+def sentence_box(model_name: str) -> str:
+    """The sentence and one-click examples for the model's task. Returns the text as typed."""
+    prepared = examples()["tasks"].get(task_of(model_name), [])
+    if TEXT not in st.session_state and not st.query_params.get(TEXT) and prepared:
+        st.session_state[TEXT] = prepared[0]
+    text = st.text_area("Your sentence", key=TEXT, bind="query-params", max_chars=MAX_CHARS,
+                        height=68, placeholder="Type a sentence, e.g. alice says the movie was good .")
+    if prepared:
+        st.pills("Examples", prepared, key="example_pick", on_change=_use_example,
+                 label_visibility="collapsed", selection_mode="single")
+    return text
+
+
+def _use_example() -> None:
+    picked = st.session_state.get("example_pick")
+    if picked:
+        st.session_state[TEXT] = picked
+        st.session_state[STEP] = 1
+        st.session_state["example_pick"] = None
+
+
+def usable_text(text: str) -> str | None:
+    """The text if a model can read it, else None after a friendly message on the page."""
+    tokens = tokenize(text or "")
+    if not tokens:
+        st.info("Type a sentence above (or pick an example) to see the network read it.", icon="✍️")
+        return None
+    if len(tokens) > MAX_TOKENS:
+        st.warning(f"That text has {len(tokens):,} tokens; the network reads the first {MAX_TOKENS}.", icon="✂️")
+    return text
+
+
+def step_slider(steps: int) -> int:
+    """The token cursor (1-based in the URL and on screen). Returns the 0-based index."""
+    current = st.session_state.get(STEP)
+    if current is None:
+        asked = st.query_params.get(STEP)
+        if asked is not None and not (asked.isdigit() and 1 <= int(asked) <= steps):
+            notice(f"The link asked for step “{asked[:12]}”, but this sentence has {steps} tokens, "
+                   "so the first token is shown.")
+    elif not 1 <= current <= steps:
+        st.session_state[STEP] = min(max(1, current), steps)
+    if steps == 1:
+        st.session_state[STEP] = 1
+        return 0
+    value = st.slider("Token", 1, steps, key=STEP, bind="query-params",
+                      help="Step through the sentence: ← and → move the cursor too.")
+    return value - 1
+
+
+def move(delta: int, steps: int) -> None:
+    """Button callback: move the cursor, wrapping around at both ends."""
+    st.session_state[STEP] = (st.session_state.get(STEP, 1) - 1 + delta) % steps + 1
+
+
+def step_buttons(steps: int) -> None:
+    """Previous / next, also on the ← and → keys."""
+    left, right, _ = st.columns([1, 1, 3])
+    left.button("← Previous", on_click=move, args=(-1, steps), shortcut="Left", width="stretch")
+    right.button("Next →", on_click=move, args=(1, steps), shortcut="Right", width="stretch")
+
+
+def md_escape(text: str) -> str:
+    """User text made literal for st.markdown: every ASCII punctuation mark backslash-escaped,
+    so no markdown, link, directive or HTML in a typed sentence is ever interpreted."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def token_chips(trace, vocab) -> None:
+    """The sentence as the model sees it: one chip per token, unknown words marked."""
+    chips = [f":blue-background[{md_escape(tok)}]" if known else f":orange-background[{md_escape(tok)} ?]"
+             for tok, known in zip(trace.tokens, trace.known)]
+    st.markdown(" ".join(chips))
+    unknown = int((~trace.known).sum())
+    if unknown:
+        st.caption(f"{unknown} of {trace.steps} tokens are unknown to this model (marked ?): "
+                   "it reads each of them as the same ‘unknown word’ vector.")
+    words = sorted(t for t in vocab.tokens if t in vocab)
+    with st.expander(f"The {len(words)} words this model knows"):
+        st.text(" ".join(words))
+
+
+def head_label(name: str) -> str:
+    """What the last state feeds, in the lesson's words."""
+    return "next word" if loaders.get_model(name).spec.head == "lm" else "classifier"

@@ -1,0 +1,63 @@
+"""The token cursor and everything drawn at it, inside a fragment: a step reruns only this part.
+
+The trace comes from the cache on every step; it is computed once per (model, sentence).
+Clicks on a figure's invisible markers (customdata [step] or [unit, step]) move the cursor.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import streamlit as st
+
+from rnnviz.trace import Trace
+from rnnviz.ui import controls, loaders
+
+AUTOPLAY_SECONDS = 1.0
+LAST_TICK = "autoplay_last_tick"
+
+Draw = Callable[[Trace, int], None]
+
+
+def stepper(model_name: str, text: str, draw: Draw) -> None:
+    """Step controls and `draw(trace, step)`, rerun together on every step."""
+    st.toggle("Autoplay", key=controls.PLAY, help="Step forward on its own, about once a second.")
+    every = AUTOPLAY_SECONDS if st.session_state.get(controls.PLAY) else None
+    st.fragment(run_every=every)(_at_cursor)(model_name, text, draw)
+
+
+def _at_cursor(model_name: str, text: str, draw: Draw) -> None:
+    trace = loaders.get_trace(model_name, text)
+    if st.session_state.get(controls.PLAY) and _tick_due():
+        controls.move(1, trace.steps)
+    controls.step_buttons(trace.steps)
+    step = controls.step_slider(trace.steps)
+    draw(trace, step)
+
+
+def _tick_due() -> bool:
+    """True once per autoplay interval, so a button click in between does not double-step."""
+    now = time.monotonic()
+    if now - st.session_state.get(LAST_TICK, 0.0) < 0.9 * AUTOPLAY_SECONDS:
+        return False
+    st.session_state[LAST_TICK] = now
+    return True
+
+
+def chart(fig, key: str, steps: int | None = None) -> None:
+    """A plotly figure; with `steps`, a click on one of its markers moves the cursor there."""
+    if steps is None:
+        st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
+        return
+    st.plotly_chart(fig, key=key, theme=None, on_select=lambda: _jump(key, steps),
+                    selection_mode="points", config={"displaylogo": False})
+
+
+def _jump(key: str, steps: int) -> None:
+    points = (st.session_state.get(key) or {}).get("selection", {}).get("points", [])
+    data = points[0].get("customdata") if points else None
+    if data is None:
+        return
+    step = int(data[-1] if isinstance(data, (list, tuple)) else data)
+    if 0 <= step < steps:
+        st.session_state[controls.STEP] = step + 1
