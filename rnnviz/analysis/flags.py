@@ -1,0 +1,270 @@
+"""Flag units: find the units of the carried state that switch on with a concept, then test them.
+
+A flag is read from the state that carries memory: the cell state c for the LSTM, h otherwise.
+Scoring (SCIENCE.md, "Finding a flag automatically"): collect that state at the positions inside
+the concept's scope in sentences where the concept is on, and at the same structural positions
+in sentences where it is off, then per unit
+
+    AUROC = P(s_on > s_off) + ½ P(s_on = s_off)        (Mann–Whitney U / (n_on · n_off))
+    d     = (mean_on − mean_off) / s_pooled,  s_pooled² = ((n_on−1)s_on² + (n_off−1)s_off²) / (n_on+n_off−2)
+
+Units are ranked by |AUROC − ½| (a flag may switch on or off), then by |d|. The causal test
+clamps one unit to its typical "on" value (median over on positions) where the concept is off,
+and to its "off" value where it is on, at every step, and counts the dependent predictions whose
+argmax changes ("flips"; the simplest honest definition: any change of the predicted token or
+class counts, whether or not it lands on the concept's opposite).
+
+Nothing here changes the model: clamps go through `read(..., clamp=)`, no gradients are taken.
+Legend: T tokens, L layers, D directions, H hidden units.
+"""
+from __future__ import annotations
+
+import difflib
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..tasks import get_task
+from ..text import MAX_TOKENS, tokenize
+from ..trace import Reading, read
+
+Unit = tuple[int, int, int]                  # (layer, direction, unit)
+FLAG_CONCEPTS = {"story": ("female", "plural", "negation"), "sentiment": ("negation",), "recall": ()}
+CARD_KEYS = ("concept", "layer", "direction", "unit", "auroc", "d", "on", "off",
+             "clamp_flip_rate", "random_flip_rate")
+MIN_POOLED_SD = 1e-6                         # a unit constant on both sides still gets a finite d
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    """How well one unit separates "on" from "off" positions. auroc ≥ 0.5; on/off are medians."""
+
+    layer: int
+    direction: int
+    unit: int
+    auroc: float
+    d: float
+    on: float
+    off: float
+
+    @property
+    def key(self) -> Unit:
+        return (self.layer, self.direction, self.unit)
+
+
+@dataclass(frozen=True)
+class PairDiff:
+    """Two texts read side by side. diff = state(b) − state(a) at aligned positions, [L, D, n, H]."""
+
+    tokens_a: list[str]
+    tokens_b: list[str]
+    aligned: list[tuple[int, int]]            # (position in a, position in b), equal tokens or the ends
+    diff: np.ndarray                          # flag state (c for the LSTM, h otherwise)
+    diff_hidden: np.ndarray                   # h, for every cell
+    state: str                                # "cell" or "hidden": what `diff` holds
+    ranking: list[tuple[int, int, int, float]]  # (layer, direction, unit, max |diff|), largest first
+
+
+def flag_state(reading: Reading, spec) -> np.ndarray:
+    """The state that carries flags: c for the LSTM, h otherwise.  [L, D, T, H]"""
+    return _states(reading, "c" if spec.cell == "lstm" else "h")
+
+
+def _states(reading: Reading, name: str) -> np.ndarray:
+    return np.array([[getattr(run, name) for run in row] for row in reading.runs])    # [L, D, T, H]
+
+
+def auroc(on: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """Per column, P(on > off) + ½ P(on = off): the Mann–Whitney U statistic over n_on · n_off.
+
+    on [n_on, K], off [n_off, K] -> [K]. For each on value, searchsorted in the sorted off values
+    counts the off values below it (left) and not above it (right); (left + right) / 2 is its
+    mid-rank among the off values, i.e. ties count one half.
+    """
+    on, off = np.asarray(on, dtype=float), np.asarray(off, dtype=float)
+    out = np.empty(on.shape[1])
+    for k in range(on.shape[1]):
+        ranked = np.sort(off[:, k])
+        below = np.searchsorted(ranked, on[:, k], side="left")
+        not_above = np.searchsorted(ranked, on[:, k], side="right")
+        out[k] = (below + not_above).sum() / (2.0 * len(on) * len(off))
+    return out
+
+
+def cohens_d(on: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """Per column, (mean_on − mean_off) / pooled sd (signed); the sd is floored at MIN_POOLED_SD."""
+    n1, n0 = len(on), len(off)
+    pooled = ((n1 - 1) * on.var(axis=0, ddof=1 if n1 > 1 else 0)
+              + (n0 - 1) * off.var(axis=0, ddof=1 if n0 > 1 else 0)) / max(n1 + n0 - 2, 1)
+    return (on.mean(axis=0) - off.mean(axis=0)) / np.maximum(np.sqrt(pooled), MIN_POOLED_SD)
+
+
+def _ranked(on: np.ndarray, off: np.ndarray) -> list[UnitScore]:
+    """Score every unit from on [n_on, L, D, H] and off [n_off, L, D, H] values, best first."""
+    if len(on) == 0 or len(off) == 0:
+        return []
+    shape = on.shape[1:]
+    a = auroc(on.reshape(len(on), -1), off.reshape(len(off), -1))
+    d = cohens_d(on.reshape(len(on), -1), off.reshape(len(off), -1))
+    med_on, med_off = np.median(on, axis=0).ravel(), np.median(off, axis=0).ravel()
+    order = np.lexsort((-np.abs(d), -np.abs(a - 0.5)))         # |AUROC − ½| first, then |d|
+    return [UnitScore(*(int(i) for i in np.unravel_index(k, shape)), float(max(a[k], 1 - a[k])),
+                      float(d[k]), float(med_on[k]), float(med_off[k])) for k in order]
+
+
+def as_tokens(item) -> list[str]:
+    """A text, an Example or a token sequence, as a list of tokens."""
+    return tokenize(item) if isinstance(item, str) else list(getattr(item, "tokens", item))
+
+
+def _stacked(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty((0,))
+
+
+def _from_position(model, group: list[tuple[list[str], int]]) -> np.ndarray:
+    """Flag-state values of each (tokens, k) at positions k … T−1.  [n, L, D, H]"""
+    return _stacked([np.moveaxis(flag_state(read(model, tokens), model.spec)[:, :, k:], 2, 0)
+                     for tokens, k in group])
+
+
+def unit_scores(model, examples, concept: str, *, matched: bool = True, readings=None) -> list[UnitScore]:
+    """Rank every unit by how well it separates the concept's scope (on) from matched positions (off).
+
+    matched: compare only sentences where the concept decides a prediction (dependent_predictions
+    not empty), e.g. for "female" the singular sentences, so "off" means male and not plural (a
+    plural unit would otherwise pass for a gender unit). `readings` (one `read()` per example,
+    same order) may be passed to avoid reading twice.
+    """
+    on, off = [], []
+    for i, ex in enumerate(examples):
+        if concept not in ex.concepts or concept not in ex.scopes or (
+                matched and not dependent_predictions(model, ex, concept)):
+            continue
+        r = readings[i] if readings is not None else read(model, ex.tokens)
+        start, end = ex.scopes[concept]
+        values = np.moveaxis(flag_state(r, model.spec)[:, :, start:end], 2, 0)   # [n, L, D, H]
+        (on if ex.concepts[concept] else off).append(values)
+    return _ranked(_stacked(on), _stacked(off))
+
+
+def trigger_scores(model, examples_or_texts, word: str) -> list[UnitScore]:
+    """Rank units for a typed trigger word: positions at/after its first occurrence (on) vs the
+    same relative positions in sentences without it (off).
+
+    "Same relative position": with q = median of k/T over the sentences holding the word (k its
+    first position, T the length), a sentence of length T' without it contributes positions
+    ⌊q·T'⌋ … T'−1.
+    """
+    word = (tokenize(word) or [""])[0]
+    texts = [as_tokens(item)[:MAX_TOKENS] for item in examples_or_texts]
+    on = [(tokens, tokens.index(word)) for tokens in texts if word in tokens]
+    without = [tokens for tokens in texts if tokens and word not in tokens]
+    if not on or not without:
+        return []
+    q = float(np.median([k / len(tokens) for tokens, k in on]))
+    off = [(tokens, min(int(q * len(tokens)), len(tokens) - 1)) for tokens in without]
+    return _ranked(_from_position(model, on), _from_position(model, off))
+
+
+def minimal_pair(model, text_a, text_b) -> PairDiff:
+    """Read two texts that differ in a few words and compare every unit at aligned positions.
+
+    Aligned: positions matched as equal by difflib.SequenceMatcher on the tokens, plus the pair of
+    last tokens. A unit's score is its largest |diff| over the aligned positions; before the first
+    difference (in a direction's reading order) the states are identical, so this is the largest
+    difference after the point where the texts part.
+    """
+    ra, rb = read(model, text_a), read(model, text_b)
+    matcher = difflib.SequenceMatcher(a=ra.tokens, b=rb.tokens, autojunk=False)
+    aligned = [(m.a + k, m.b + k) for m in matcher.get_matching_blocks() for k in range(m.size)]
+    ends = (len(ra.tokens) - 1, len(rb.tokens) - 1)
+    if ends not in aligned:
+        aligned.append(ends)
+    ia, ib = (np.array(side) for side in zip(*aligned))
+    diff = flag_state(rb, model.spec)[:, :, ib] - flag_state(ra, model.spec)[:, :, ia]   # [L, D, n, H]
+    peak = np.abs(diff).max(axis=2)                                                      # [L, D, H]
+    order = np.argsort(-peak, axis=None, kind="stable")
+    ranking = [(*(int(i) for i in np.unravel_index(k, peak.shape)), float(peak.ravel()[k])) for k in order]
+    diff_hidden = _states(rb, "h")[:, :, ib] - _states(ra, "h")[:, :, ia]
+    state = "cell" if model.spec.cell == "lstm" else "hidden"
+    return PairDiff(ra.tokens, rb.tokens, aligned, diff, diff_hidden, state, ranking)
+
+
+def dependent_predictions(model, example, concept: str) -> list[tuple[int, str]]:
+    """What the concept decides: (position, expected) of the predictions made after that position.
+
+    Language model: the example's checks attributed to the concept by the grammar (story: female →
+    the pronoun in singular sentences; plural → says/say, is/are and "they"; negation → the mood).
+    Classifier: the label, read after the last token, in every example that has the concept.
+    """
+    if model.spec.head == "lm":
+        return [(c.position, c.expected) for c in example.checks
+                if c.concept == concept and c.position < MAX_TOKENS - 1]
+    if concept not in example.concepts or example.label is None:
+        return []
+    return [(min(len(example.tokens), MAX_TOKENS) - 1, example.label)]
+
+
+def flip_rate(model, examples, concept: str, unit: Unit, on: float, off: float, *, readings=None) -> float:
+    """Fraction of dependent predictions whose argmax changes when `unit` is clamped at every step
+    to `on` in examples without the concept and to `off` in examples with it (0.0 if none).
+    """
+    lm = model.spec.head == "lm"
+    bases = readings if readings is not None else [None] * len(examples)
+    flipped = total = 0
+    for ex, base in zip(examples, bases):
+        targets = dependent_predictions(model, ex, concept)
+        if not targets:
+            continue
+        # a language model is causal: reading up to the last dependent position changes nothing
+        tokens = ex.tokens[: max(p for p, _ in targets) + 1] if lm else ex.tokens
+        base = base if base is not None else read(model, tokens)
+        clamped = read(model, tokens, clamp={tuple(unit): off if ex.concepts.get(concept) else on})
+        positions = [p for p, _ in targets]
+        flipped += int((base.logits[positions].argmax(-1) != clamped.logits[positions].argmax(-1)).sum())
+        total += len(positions)
+    return flipped / total if total else 0.0
+
+
+def random_flip_rate(model, examples, concept: str, n_units: int = 5, seed: int = 0, *,
+                     exclude=(), scores=None, readings=None) -> float:
+    """Mean flip rate of `n_units` random units (not in `exclude`, e.g. the flag unit), each
+    clamped to its own on/off medians from unit_scores: the baseline a flag must beat."""
+    scores = scores if scores is not None else unit_scores(model, examples, concept, readings=readings)
+    excluded = {tuple(u) for u in exclude}
+    pool = [s for s in scores if s.key not in excluded]
+    chosen = random.Random(seed).sample(pool, min(n_units, len(pool)))
+    rates = [flip_rate(model, examples, concept, s.key, s.on, s.off, readings=readings) for s in chosen]
+    return float(np.mean(rates)) if rates else 0.0
+
+
+def find_flags(model, task, probe=None, concepts=None, *, candidates: int = 5,
+               n_random: int = 5, seed: int = 0) -> list[dict]:
+    """The best flag unit per concept, as model-card dicts with exactly CARD_KEYS.
+
+    Among the `candidates` best-separating units the one with the highest clamp flip rate wins
+    (redundant units can separate perfectly and still change nothing when clamped alone); ties
+    go to the better-separating unit. A concept with no on or no off positions is left out.
+    """
+    task = get_task(task) if isinstance(task, str) else task
+    probe = task.probe(300, seed=7) if probe is None else list(probe)
+    if concepts is None:
+        concepts = FLAG_CONCEPTS.get(task.name, sorted({c for ex in probe for c in ex.concepts}))
+    readings = [read(model, ex.tokens) for ex in probe]
+    flags = []
+    for concept in concepts:
+        scores = unit_scores(model, probe, concept, readings=readings)
+        if not scores:
+            continue
+        rates = [flip_rate(model, probe, concept, s.key, s.on, s.off, readings=readings)
+                 for s in scores[:candidates]]
+        best = int(np.argmax(rates))                      # argmax keeps the first of equal rates
+        flag = scores[best]
+        baseline = random_flip_rate(model, probe, concept, n_random, seed, exclude=[flag.key],
+                                    scores=scores, readings=readings)
+        measured = {k: round(float(getattr(flag, k)), 4) for k in ("auroc", "d", "on", "off")}
+        flags.append({"concept": str(concept), "layer": flag.layer, "direction": flag.direction,
+                      "unit": flag.unit, **measured, "clamp_flip_rate": round(float(rates[best]), 4),
+                      "random_flip_rate": round(baseline, 4)})
+    return flags

@@ -1,0 +1,171 @@
+"""Vanishing and exploding gradients: curves, per-step gains, spectral radius, forget products.
+
+Backpropagation through time multiplies one Jacobian per step (plain RNN: ∂h_t/∂h_{t−1} =
+diag(1 − h_t²) W_hh), so ‖∂L/∂h_t‖ shrinks or grows roughly geometrically as t moves away from
+the token where L is read (Pascanu, Mikolov, Bengio 2013). The LSTM's cell path has the factor
+∂c_t/∂c_{t−1} = diag(f_t): the gradient survives while forget gates stay near 1.
+Every function reads a Trace (or a matrix); none changes a model or calls .backward().
+
+Legend: T tokens, L layers, D directions, H hidden units, G gate blocks.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..errors import RnnvizError
+from ..model import Model, ModelSpec
+from ..tasks import TASKS, get_task
+from ..text import PAD, UNK, Vocab
+from ..trace import Trace, read, trace
+
+DISTANCE_BUCKETS = ((0, 3), (4, 7), (8, 11), (12, None))     # (low, high) inclusive; None = open
+
+
+def _norms(tr: Trace, layer: int, direction: int, state: str) -> np.ndarray:
+    if state not in ("hidden", "cell"):
+        raise RnnvizError("state must be 'hidden' (h) or 'cell' (c).")
+    grads = tr.grad_hidden if state == "hidden" else tr.grad_cell
+    if grads is None:
+        raise RnnvizError("Only an LSTM has a cell state c: choose state='hidden'.")
+    return np.asarray(grads[layer, direction], dtype=np.float64)          # [T]
+
+
+def gradient_curve(tr: Trace, layer: int = -1, direction: int = 0, normalise: bool = True,
+                   state: str = "hidden") -> np.ndarray:
+    """‖∂L/∂h_t‖ (state="hidden") or ‖∂L/∂c_t‖ (state="cell") for t = 0..T−1.  [T]
+
+    normalise: divide by the value at the last token, g_t / g_T, so the curve ends at 1 and an
+    early value reads as "this fraction of the signal reaches token t". When L is read before the
+    end (target at position k < T−1), every later g_t is 0: the curve is then divided by the last
+    non-zero value instead (it is 1 there and stays 0 after). An all-zero curve stays zero.
+    """
+    norms = _norms(tr, layer, direction, state)
+    if not normalise:
+        return norms
+    nonzero = np.flatnonzero(norms > 0)
+    return norms / norms[nonzero[-1]] if nonzero.size else norms
+
+
+def step_gain(tr: Trace, layer: int = -1, direction: int = 0, state: str = "hidden") -> np.ndarray:
+    """Per-step gain g_t / g_{t+1} = ‖∂L/∂h_t‖ / ‖∂L/∂h_{t+1}‖ for t = 0..T−2 (NaN where g_{t+1} = 0).
+
+    Below 1 the signal shrinks by that factor with each step back, above 1 it grows.  [T−1]
+    """
+    norms = _norms(tr, layer, direction, state)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(norms[1:] > 0, norms[:-1] / np.where(norms[1:] > 0, norms[1:], 1.0), np.nan)
+
+
+def block_spectral_radii(w_hh) -> list[float]:
+    """ρ = max |λ| of each H×H block of a recurrent matrix [G·H, H] (RNN 1 block, GRU 3, LSTM 4)."""
+    w = w_hh.detach().cpu().numpy() if isinstance(w_hh, torch.Tensor) else np.asarray(w_hh)
+    hidden = w.shape[1]
+    if w.ndim != 2 or w.shape[0] % hidden:
+        raise RnnvizError("A recurrent matrix has shape [G·H, H]: G square blocks stacked.")
+    return [float(np.abs(np.linalg.eigvals(w[k:k + hidden])).max()) for k in range(0, w.shape[0], hidden)]
+
+
+def spectral_radius(w_hh) -> float:
+    """ρ(W_hh) = max |λ|; for a gated cell the largest over its gate blocks (i, f, g, o / r, z, n).
+
+    Each block H_k maps h_{t−1} to one gate's pre-activation, so the largest ρ bounds how strongly
+    any single path through the state can grow; the plain RNN has the one H×H matrix.
+    """
+    return max(block_spectral_radii(w_hh))
+
+
+def forget_product(tr: Trace, layer: int = 0, direction: int = 0) -> np.ndarray:
+    """How much of c_t survives along the carousel to the last token: P_t averaged over units.  [T]
+
+    P_t,j = ∏_{s=t+1}^{T−1} f_s,j = ∂c_{T−1,j}/∂c_{t,j} along the cell path (P_{T−1} = 1), in
+    the direction's reading order (a backward direction's "last token" is token 0). Averaged over
+    units arithmetically (the mean of the products, not a geometric mean), so a few units that
+    remember keep the curve up, as they keep the memory. For a GRU the same product of update
+    gates z (∂h_t/∂h_{t−1} on the direct path is diag(z_t)); a plain RNN has no such gate.
+    """
+    gate = "forget" if "forget" in tr.gates else "update" if "update" in tr.gates else None
+    if gate is None:
+        raise RnnvizError("Only an LSTM (forget gate) or a GRU (update gate) has a gated memory path.")
+    f = np.asarray(tr.gates[gate][layer, direction], dtype=np.float64)    # [T, H], token order
+    f = f[::-1] if direction else f                                      # reading order
+    after = np.vstack([f[1:], np.ones((1, f.shape[1]))])                 # f_{t+1}, and 1 past the end
+    products = np.cumprod(after[::-1], axis=0)[::-1]                     # ∏_{s>t} f_s   [T, H]
+    mean = products.mean(axis=1)
+    return mean[::-1].copy() if direction else mean
+
+
+def default_vocab() -> list[str]:
+    """<pad>, <unk> and every word of every bundled task, so any demo sentence is known."""
+    return [PAD, UNK] + sorted({w for name in TASKS for w in get_task(name).vocabulary()})
+
+
+def untrained_model(cell: str, hidden: int = 32, emb: int = 16, scale: float = 1.0,
+                    nonlinearity: str = "tanh", forget_bias: float = 0.0, seed: int = 0,
+                    vocab=None) -> Model:
+    """A fresh 1-layer classifier (2 labels) for init experiments; the same seed gives the same model.
+
+    Each H×H block of W_hh (the whole matrix for the RNN) is orthogonal × `scale`, so ρ = scale.
+    LSTM: the forget-gate biases (rows H..2H, torch's i, f, g, o order) are set so that
+    b_if + b_hf = forget_bias (all of it on b_if, b_hf = 0); other cells ignore forget_bias.
+    The global torch random state is left as it was.
+    """
+    vocab = vocab if isinstance(vocab, Vocab) else Vocab(list(vocab) if vocab is not None else default_vocab())
+    spec = ModelSpec(cell=cell, vocab_size=len(vocab), emb_size=emb, hidden_size=hidden, head="classifier",
+                     labels=("negative", "positive"), nonlinearity=nonlinearity)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = Model(spec, vocab)
+        with torch.no_grad():
+            w_hh = model.rnn.weight_hh_l0
+            for k in range(0, w_hh.shape[0], hidden):
+                torch.nn.init.orthogonal_(w_hh[k:k + hidden])
+                w_hh[k:k + hidden].mul_(scale)
+            if cell == "lstm":
+                model.rnn.bias_ih_l0[hidden:2 * hidden] = forget_bias
+                model.rnn.bias_hh_l0[hidden:2 * hidden] = 0.0
+    return model.eval()
+
+
+def vanishing_curve(model, text, state: str = "hidden") -> np.ndarray:
+    """gradient_curve of `model` on `text` (top layer, forward direction), normalised at the end."""
+    return gradient_curve(trace(model, text), state=state)
+
+
+def clip(norms, threshold: float) -> np.ndarray:
+    """What each norm becomes under norm clipping at `threshold`: min(‖g‖, threshold)."""
+    return np.minimum(np.asarray(norms, dtype=np.float64), threshold)
+
+
+def clip_factor(total_norm: float, threshold: float) -> float:
+    """Global-norm clipping rescales g by min(1, threshold / ‖g‖) (Pascanu et al. 2013, sec. 3.2)."""
+    return 1.0 if total_norm <= threshold else float(threshold / total_norm)
+
+
+def _bucket_name(low: int, high: int | None) -> str:
+    return f"{low}+" if high is None else f"{low}-{high}"
+
+
+def accuracy_by_distance(model, examples, buckets=DISTANCE_BUCKETS) -> dict[str, tuple[float, int]]:
+    """Accuracy grouped by the example's distance: bucket name ("0-3", "12+") → (accuracy, n).
+
+    Language model: the pronoun checks (argmax after check.position == expected). Classifier:
+    the label after the whole text. Examples without a distance and empty buckets are left out.
+    """
+    hits: dict[str, list[bool]] = {}
+    for ex in examples:
+        if ex.distance is None:
+            continue
+        if model.spec.head == "lm":
+            targets = [(c.position, c.expected) for c in ex.checks if c.kind == "pronoun"]
+        else:
+            targets = [(len(ex.tokens) - 1, ex.label)] if ex.label is not None else []
+        if not targets:
+            continue
+        probs = read(model, ex.tokens).probs
+        name = next((_bucket_name(lo, hi) for lo, hi in buckets
+                     if lo <= ex.distance and (hi is None or ex.distance <= hi)), None)
+        if name is not None:
+            hits.setdefault(name, []).extend(model.labels[int(probs[p].argmax())] == e for p, e in targets)
+    order = [_bucket_name(lo, hi) for lo, hi in buckets]
+    return {name: (float(np.mean(hits[name])), len(hits[name])) for name in order if name in hits}
