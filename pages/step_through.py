@@ -14,7 +14,6 @@ text = controls.usable_text(controls.sentence_box(name))
 
 
 def draw(trace, step):
-    kind = loaders.get_model(name).spec.cell.upper()
     unrolled, rolled = st.columns([3, 1])
     with unrolled:
         chart(figures.unrolled_figure(trace, step, head_label=controls.head_label(name)), "chain", trace.steps)
@@ -23,10 +22,17 @@ def draw(trace, step):
     chart(figures.state_heatmap_figure(trace, "hidden", step=step), "hidden", trace.steps)
     if trace.cell is not None:
         chart(figures.state_heatmap_figure(trace, "cell", step=step), "cell", trace.steps)
-    st.subheader(f"Inside the {kind} at token {step + 1}")
-    chart(figures.gate_strips_figure(trace, step), "gates")
-    st.subheader("What the network predicts after each token")
-    chart(figures.prediction_figure(trace, step), "prediction", trace.steps)
+    inside, predicted = st.columns(2)
+    with inside:
+        st.subheader(f"Inside the cell at x{_sub(step)}")
+        chart(figures.gate_strips_figure(trace, step), "gates")
+    with predicted:
+        st.subheader("The prediction, token by token")
+        chart(figures.prediction_figure(trace, step), "prediction", trace.steps)
+
+
+def _sub(t: int) -> str:
+    return str(t).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 if text:
@@ -35,4 +41,4 @@ if text:
     stepper(name, text, draw)
     best, p = figures.final_prediction(trace, top=1)[0]
     what = "Next word" if controls.head_label(name) == "next word" else "Prediction"
-    st.metric(f"{what} after the whole text", best, f"{p:.0%} sure", delta_color="off")
+    st.metric(f"{what} after the whole text ({p:.0%} sure)", best)

@@ -107,7 +107,7 @@ def unit_token_heatmap(trace: Trace, values: np.ndarray, *, title: str, value_na
                        scale: float) -> go.Figure:
     """Units (y) × tokens (x) heatmap of `values` [T, H], click overlay, optional step outline."""
     steps, units = values.shape
-    plot_px = min(max(units * 20, 160), 600)                      # height of the cell grid
+    plot_px = min(max(units * 12, 160), 480)                      # height of the cell grid
     marker_px = min(max(min(plot_px / units, 640 / steps), 6), 40) * scale
     fig = go.Figure(go.Heatmap(
         z=values.T, x=np.arange(steps), y=np.arange(units),       # z: [H, T]

@@ -77,7 +77,7 @@ def _use_example() -> None:
     picked = st.session_state.get("example_pick")
     if picked:
         st.session_state[TEXT] = picked
-        st.session_state[STEP] = 1
+        st.session_state[STEP] = 0
         st.session_state["example_pick"] = None
 
 
@@ -93,26 +93,25 @@ def usable_text(text: str) -> str | None:
 
 
 def step_slider(steps: int) -> int:
-    """The token cursor (1-based in the URL and on screen). Returns the 0-based index."""
+    """The token cursor t = 0 … T−1, counted from 0 as the lesson numbers tokens x_0 … x_n."""
     current = st.session_state.get(STEP)
     if current is None:
         asked = st.query_params.get(STEP)
-        if asked is not None and not (asked.isdigit() and 1 <= int(asked) <= steps):
-            notice(f"The link asked for step “{asked[:12]}”, but this sentence has {steps} tokens, "
+        if asked is not None and not (asked.isdigit() and int(asked) < steps):
+            notice(f"The link asked for step “{asked[:12]}”, but this sentence has tokens 0 to {steps - 1}, "
                    "so the first token is shown.")
-    elif not 1 <= current <= steps:
-        st.session_state[STEP] = min(max(1, current), steps)
+    elif not 0 <= current < steps:
+        st.session_state[STEP] = min(max(0, current), steps - 1)
     if steps == 1:
-        st.session_state[STEP] = 1
+        st.session_state[STEP] = 0
         return 0
-    value = st.slider("Token", 1, steps, key=STEP, bind="query-params",
-                      help="Step through the sentence: ← and → move the cursor too.")
-    return value - 1
+    return st.slider("Token t", 0, steps - 1, key=STEP, bind="query-params",
+                     help="Step through the sentence: ← and → move the cursor too.")
 
 
 def move(delta: int, steps: int) -> None:
     """Button callback: move the cursor, wrapping around at both ends."""
-    st.session_state[STEP] = (st.session_state.get(STEP, 1) - 1 + delta) % steps + 1
+    st.session_state[STEP] = (st.session_state.get(STEP, 0) + delta) % steps
 
 
 def step_buttons(steps: int) -> None:

@@ -60,4 +60,4 @@ def _jump(key: str, steps: int) -> None:
         return
     step = int(data[-1] if isinstance(data, (list, tuple)) else data)
     if 0 <= step < steps:
-        st.session_state[controls.STEP] = step + 1
+        st.session_state[controls.STEP] = step
