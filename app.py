@@ -13,5 +13,6 @@ pages = {
 }
 page = st.navigation(pages)
 st.sidebar.markdown("**rnnviz** · see a sentence flow through real RNN, LSTM and GRU cells")
-controls.model_picker()
+if controls.model_picker() is None:
+    st.stop()                       # the picker has said why; the sidebar still offers other models
 page.run()

@@ -72,7 +72,7 @@ def read_state_dict(source) -> dict[str, torch.Tensor]:
     except Exception as err:  # noqa: BLE001 — any failure to unpickle means "not a weights file"
         raise CheckpointError(
             "This is not a plain PyTorch weights file (save it with torch.save(model.state_dict(), path)). "
-            f"Reading it failed: {str(err).splitlines()[0][:200]}") from None
+            f"Reading it failed: {_first_sentence(err)}") from None
     if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
                                               for k, v in state.items()):
         raise CheckpointError("The weights file must hold a state_dict: names mapped to tensors.")
@@ -133,3 +133,8 @@ def _names(kind: str, names: list[str]) -> str:
     if not names:
         return ""
     return f"{kind} {', '.join(names[:4])}" + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+
+
+def _first_sentence(err: Exception) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text.split(". ")[0].rstrip(".")[:160] + "."

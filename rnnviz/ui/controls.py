@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from rnnviz.errors import RnnvizError
 from rnnviz.text import MAX_CHARS, MAX_TOKENS, tokenize
 from rnnviz.ui import loaders
 
@@ -45,10 +46,18 @@ def task_of(name: str) -> str:
     return loaders.card(name).get("task", "lesson")
 
 
-def model_picker() -> str:
-    """The model shared by every page (sidebar), bundled models grouped by task."""
+def model_picker() -> str | None:
+    """The model shared by every page (sidebar), bundled models grouped by task.
+
+    Returns its name once it has loaded; None (after a friendly message) when no model can be read.
+    """
+    for name, why in loaders.broken_models().items():
+        st.sidebar.warning(f"The model {name} could not be read: {why}", icon="⚠️")
     names = sorted(loaders.model_names(), key=lambda n: (list(TASK_TITLES).index(task_of(n))
                                                          if task_of(n) in TASK_TITLES else 9, n))
+    if not names:
+        st.error("No models are installed. Train them with `python -m rnnviz train --all`.", icon="📦")
+        return None
     asked = st.query_params.get(MODEL)
     if asked is not None and asked not in names:
         notice(f"The link asked for a model called “{asked[:40]}”, which is not here, "
@@ -57,6 +66,11 @@ def model_picker() -> str:
     name = st.sidebar.selectbox("Model", names, index=default, key=MODEL, bind="query-params",
                                 help="Every page reads your sentence with this model.")
     st.sidebar.caption(TASK_TITLES.get(task_of(name), "") + " — " + loaders.card(name).get("description", ""))
+    try:
+        loaders.get_model(name)
+    except RnnvizError as err:
+        st.error(f"The model {name} could not be opened: {err} Pick another model in the sidebar.", icon="⚠️")
+        return None
     return name
 
 

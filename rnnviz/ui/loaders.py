@@ -10,6 +10,7 @@ import streamlit as st
 
 import rnnviz
 from rnnviz.checkpoints import MODELS_DIR, read_card
+from rnnviz.errors import RnnvizError
 from rnnviz.model import Model
 from rnnviz.trace import Trace
 
@@ -23,9 +24,24 @@ def bundled_model(name: str) -> Model:
 
 
 @st.cache_resource(show_spinner=False)
+def _read_cards() -> tuple[dict[str, dict], dict[str, str]]:
+    cards, broken = {}, {}
+    for name in rnnviz.list_models(MODELS_DIR):
+        try:
+            cards[name] = read_card(MODELS_DIR / f"{name}.json")
+        except RnnvizError as err:
+            broken[name] = str(err)
+    return cards, broken
+
+
 def bundled_cards() -> dict[str, dict]:
-    """name -> model card, for every bundled model."""
-    return {name: read_card(MODELS_DIR / f"{name}.json") for name in rnnviz.list_models()}
+    """name -> model card, for every bundled model whose card can be read."""
+    return _read_cards()[0]
+
+
+def broken_models() -> dict[str, str]:
+    """name -> why it could not be read, for the bundled models that are damaged."""
+    return _read_cards()[1]
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
