@@ -8,6 +8,7 @@ st.set_page_config(page_title="rnnviz — see inside recurrent networks", page_i
 pages = {
     "Learn": [
         st.Page("pages/step_through.py", title="Step through", icon="👣", default=True),
+        st.Page("pages/anatomy.py", title="Cell anatomy", icon="🔬"),
         
     ],
 }

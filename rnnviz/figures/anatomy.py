@@ -1,0 +1,252 @@
+"""One cell at one token, with its real numbers: the lesson's equation, then each gate's own.
+
+`cell_terms` recomputes the step with the explicit cells over the model's weights, from the
+trace's previous state, so every number shown is exact. Weights keep torch.nn's layout:
+W = weight_ih [G*H, E], H = weight_hh [G*H, H], gate blocks i, f, g, o (LSTM) or r, z, n (GRU).
+Legend: E input size, H hidden units, G gate blocks (RNN 1, GRU 3, LSTM 4), T tokens.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..cells import State
+from ..errors import RnnvizError
+from ..trace import Trace
+from . import theme
+from .common import cell_kind, check_index, check_slice, slice_title, symmetric_range, token_label
+
+MAX_TEXT = 16        # print the numbers inside vectors and strips of at most this many values
+STRIP_PX = 36        # one 1 × H strip of the gate equations, at scale 1.0
+GAP_PX = 74          # above each strip: the row's equation, the strip titles, the unit ticks
+LETTERS = {"lstm": "ifgo", "gru": "rzn", "rnn": "h"}
+WEIGHTS, INPUTS, STATES = "coloraxis", "coloraxis2", "coloraxis3"   # simple-cell colour axes
+GATE, BOUNDED, SUM = "coloraxis", "coloraxis2", "coloraxis3"        # gate-equation colour axes
+
+
+def cell_terms(model, trace: Trace, step: int, layer: int = 0, direction: int = 0) -> dict:
+    """Every vector and matrix of one cell's step at token `step`, recomputed exactly.
+
+    x is the token's embedding (layer 0) or [h_forward; h_backward] of layer − 1 at `step`;
+    h_prev (and c_prev) come from trace.hidden (trace.cell) at step − 1, or step + 1 for the
+    backward direction, zeros before the first token it reads. Then, with the model's cell:
+        Wx = W x,  Hh = H h_prev,  b = b_ih + b_hh,  a = Wx + Hh + b          [G*H]
+        RNN:  h = tanh(a)
+        LSTM: i, f, o = σ(a_i), σ(a_f), σ(a_o);  g = tanh(a_g);  c = f ⊙ c_prev + i ⊙ g;  h = o ⊙ tanh(c)
+        GRU:  r, z = σ(a_r), σ(a_z);  n = tanh(xn + r ⊙ hn),  xn = W_n x + b_in,  hn = H_n h_prev + b_hn
+              h = (1 − z) ⊙ n + z ⊙ h_prev
+    h, c and gates come from `cell.step` itself: they equal trace.hidden, trace.cell, trace.gates.
+    """
+    layer, direction = check_slice(trace, layer, direction)
+    t = check_index(step, trace.steps, "step")
+    cell = model.cell(layer, direction)
+    if cell.kind != cell_kind(trace) or cell.hidden_size != trace.hidden.shape[-1]:
+        raise RnnvizError("This trace was read by another model: read the sentence again with this one.")
+    if layer == 0:
+        x = model.embeddings(trace.ids[t:t + 1])[0]                            # [E]
+    else:
+        x = trace.hidden[layer - 1, :, t].astype(np.float64).ravel()           # [D*H]
+    prev = t + 1 if direction else t - 1                                       # the step read before
+    first = not 0 <= prev < trace.steps
+    zeros = np.zeros(cell.hidden_size)
+    h_prev = zeros if first else trace.hidden[layer, direction, prev].astype(np.float64)
+    c_prev = None
+    if cell.kind == "lstm":
+        c_prev = zeros if first else trace.cell[layer, direction, prev].astype(np.float64)
+    state, gates = cell.step(x, State(h_prev, c_prev))
+    wx, hh, b = cell.w_ih @ x, cell.w_hh @ h_prev, cell.b_ih + cell.b_hh        # [G*H] each
+    terms = dict(
+        kind=cell.kind, activation=getattr(cell, "nonlinearity", "tanh"), step=t, layer=layer,
+        direction=direction, prev_step=None if first else prev, prev="t+1" if direction else "t−1",
+        input_size="emb_size" if layer == 0 else "input_size",
+        title=slice_title(trace, f"t = {t}: {token_label(trace, t, position=False)}", layer, direction),
+        x=x, W=cell.w_ih, H=cell.w_hh, b_ih=cell.b_ih, b_hh=cell.b_hh, b=b, Wx=wx, Hh=hh, a=wx + hh + b,
+        h_prev=h_prev, c_prev=c_prev, h=state.h, c=state.c, gates=gates,
+    )
+    if cell.kind == "gru":
+        k = cell.hidden_size
+        terms["xn"] = cell.project(x)[2 * k:]                                  # W_n x + b_in  [H]
+        terms["hn"] = hh[2 * k:] + cell.b_hh[2 * k:]                           # H_n h_prev + b_hn  [H]
+    return terms
+
+
+def _sub(letter: str, index: str) -> str:
+    return f"{letter}<sub>{index}</sub>"
+
+
+def _colour_axes(ranges: list[tuple[str, str, tuple[float, float]]], scale: float) -> dict:
+    """coloraxis, coloraxis2, … from (title, colour scale, range), their bars stacked on the right."""
+    axes, n = {}, len(ranges)
+    for k, (title, colours, (low, high)) in enumerate(ranges):
+        axes["coloraxis" + (str(k + 1) if k else "")] = dict(
+            colorscale=colours, cmin=low, cmax=high,
+            colorbar=dict(title=dict(text=title), len=0.85 / n, y=1 - k / n, yanchor="top",
+                          thickness=int(12 * scale)))
+    return axes
+
+
+def _panel(values: np.ndarray, axis: str, name: str, rows: list[str]) -> go.Heatmap:
+    """A matrix [R, K], or a vector [R] drawn as one column; hover names the row."""
+    z = values if values.ndim == 2 else values[:, None]                      # [R, K]
+    labels = np.repeat(np.array(rows, dtype=object)[:, None], z.shape[1], axis=1)   # [R, K]
+    text = dict(texttemplate="%{z:.2f}") if values.ndim == 1 and len(values) <= MAX_TEXT else {}
+    column = ", column %{x}" if values.ndim == 2 else ""
+    return go.Heatmap(z=z, coloraxis=axis, customdata=labels, **text,
+                      hovertemplate=f"{name}<br>%{{customdata}}{column}<br>value %{{z:+.3f}}<extra></extra>")
+
+
+def _simple_panels(terms: dict) -> list[tuple[str, np.ndarray, str, str]]:
+    """(title, values, colour axis, axis title with the shape) in the equation's order."""
+    kind, x, units, prev = terms["kind"], terms["x"], terms["h_prev"].shape[0], terms["prev"]
+    rows, blocks = terms["W"].shape[0], terms["W"].shape[0] // units
+    out = "hid_size" if blocks == 1 else f"{blocks}·hid_size"
+    xt, hp, ht = _sub("x", "t"), _sub("h", prev), _sub("h", "t")
+    panels = [
+        ("W", terms["W"], WEIGHTS, f"W: {out} × {terms['input_size']}<br>= {rows} × {len(x)}"),
+        (f"· {xt}", x, INPUTS, f"{xt}: {len(x)}"),
+        ("+ H", terms["H"], WEIGHTS, f"H: {out} × hid_size<br>= {rows} × {units}"),
+        (f"· {hp}", terms["h_prev"], STATES, f"{hp}: {units}"),
+        ("+ b", terms["b"], WEIGHTS, f"b: {rows}"),
+        ("= a", terms["a"], INPUTS, f"a: {rows}"),
+    ]
+    if kind == "rnn":
+        panels.append((f"{ht} = {terms['activation']}(a)", terms["h"], STATES, f"{ht}: {units}"))
+    return panels
+
+
+def simple_cell_figure(terms: dict, scale: float = 1.0) -> go.Figure:
+    """The lesson's simple cell with real numbers: h_t = tanh(W·x_t + H·h_prev + b).
+
+    Side by side: W [G*H, E], x_t [E], H [G*H, H], h_prev [H], b [G*H], the sum a [G*H] and,
+    for a plain RNN, h_t = tanh(a) [H]. For an LSTM or GRU, W, H, b and a stack one block per
+    gate (lines between the blocks): every gate starts as this same sum, and
+    `gate_equations_figure` takes over from a. Diverging colours centred at 0.
+    """
+    kind, units, prev = terms["kind"], terms["h_prev"].shape[0], terms["prev"]
+    blocks, panels = terms["W"].shape[0] // units, _simple_panels(terms)
+    vector = max(2.0, (len(terms["x"]) + units) / 8)                            # width of a vector column
+    fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=0.012,
+                        column_widths=[p[1].shape[1] if p[1].ndim == 2 else vector for p in panels],
+                        subplot_titles=[p[0] for p in panels])
+    stacked = [f"{LETTERS[kind][r // units]} · unit {r % units}" for r in range(blocks * units)]
+    for col, (title, values, axis, _) in enumerate(panels, start=1):
+        what = "input" if col == 2 else "unit"                               # x_t runs over inputs
+        rows = stacked if blocks > 1 and len(values) == blocks * units else [f"{what} {r}" for r in range(len(values))]
+        fig.add_trace(_panel(values, axis, title.lstrip("+·= "), rows), row=1, col=col)
+        if blocks > 1 and len(values) == blocks * units:
+            for k in range(1, blocks):                                       # between gate blocks
+                fig.add_hline(y=k * units - 0.5, line=dict(color=theme.HALO, width=1.5), row=1, col=col)
+    weights = np.concatenate([terms["W"].ravel(), terms["H"].ravel(), terms["b"]])
+    fig.update_layout(**_colour_axes([
+        ("W, H, b", theme.STATE_SCALE, symmetric_range(weights)),
+        ("x, a", theme.STATE_SCALE, symmetric_range(np.concatenate([terms["x"], terms["a"]]))),
+        ("h", theme.STATE_SCALE, theme.STATE_RANGE)], scale))
+    xt, hp = _sub("x", "t"), _sub("h", prev)
+    equation = f"{_sub('h', 't')} = {terms['activation']}(W·{xt} + H·{hp} + b)"
+    if kind != "rnn":
+        equation = f"a = W·{xt} + H·{hp} + b, one block per gate ({', '.join(LETTERS[kind])})"
+        if kind == "gru":
+            equation += ": for n, the reset gate r first scales the H part"
+    theme.base_layout(fig, height=min(max(blocks * units * 14, 360), 700) + 190,
+                      title=f"{equation}<br>{terms['title']}", scale=scale)
+    for col, (_, values, _, shape) in enumerate(panels, start=1):
+        fig.update_xaxes(title_text=shape, showticklabels=values.ndim == 2, row=1, col=col)
+        fig.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col)
+    if blocks > 1:
+        fig.update_yaxes(tickmode="array", tickvals=[(k + 0.5) * units - 0.5 for k in range(blocks)],
+                         ticktext=list(LETTERS[kind]), row=1, col=1)
+    fig.update_xaxes(showgrid=False, zeroline=False, ticks="", title_font_size=theme.font_size(scale, 0.8))
+    fig.update_yaxes(showgrid=False, zeroline=False, ticks="")
+    fig.update_annotations(font_size=theme.font_size(scale))                  # the panel titles
+    fig.update_layout(margin_t=int(95 * scale), margin_b=int(95 * scale))
+    return fig
+
+
+def _gate_rows(terms: dict) -> list[tuple[str, list[tuple[str, np.ndarray, str]]]]:
+    """(equation, [(strip title, values [H], colour axis)]) for each gate, then the state updates."""
+    kind, units, g = terms["kind"], terms["h_prev"].shape[0], terms["gates"]
+    xt, hp = _sub("x", "t"), _sub("h", terms["prev"])
+    rows = []
+    for k, name in enumerate(g):
+        s, part = LETTERS[kind][k], slice(k * units, (k + 1) * units)
+        act, axis = ("tanh", BOUNDED) if name == "candidate" else ("σ", GATE)
+        label = theme.gate_label(name, kind)
+        if kind == "gru" and name == "candidate":
+            hn, r = terms["hn"], g["reset"]
+            rows.append((f"{label}: n = tanh(W<sub>n</sub>·{xt} + b<sub>in</sub> + r ⊙ "
+                         f"(H<sub>n</sub>·{hp} + b<sub>hn</sub>))",
+                         [(f"W<sub>n</sub>·{xt} + b<sub>in</sub>", terms["xn"], SUM),
+                          (f"H<sub>n</sub>·{hp} + b<sub>hn</sub>", hn, SUM),
+                          (f"r ⊙ (H<sub>n</sub>·{hp} + b<sub>hn</sub>)", r * hn, SUM),
+                          ("a<sub>n</sub> = 1st + 3rd", terms["xn"] + r * hn, SUM),
+                          ("n = tanh(a<sub>n</sub>)", g[name], BOUNDED)]))
+            continue
+        rows.append((f"{label}: {s} = {act}({_sub('W', s)}·{xt} + {_sub('H', s)}·{hp} + {_sub('b', s)})",
+                     [(f"{_sub('W', s)}·{xt}", terms["Wx"][part], SUM),
+                      (f"+ {_sub('H', s)}·{hp}", terms["Hh"][part], SUM),
+                      (f"+ {_sub('b', s)}", terms["b"][part], SUM),
+                      (f"= {_sub('a', s)}", terms["a"][part], SUM),
+                      (f"{s} = {act}({_sub('a', s)})", g[name], axis)]))
+    ht = _sub("h", "t")
+    if kind == "lstm":
+        cp, ct = _sub("c", terms["prev"]), _sub("c", "t")
+        rows.append((f"new cell state: {ct} = f ⊙ {cp} + i ⊙ g",
+                     [("f", g["forget"], GATE), (cp, terms["c_prev"], SUM),
+                      (f"f ⊙ {cp}", g["forget"] * terms["c_prev"], SUM),
+                      ("+ i ⊙ g", g["input"] * g["candidate"], SUM), (f"= {ct}", terms["c"], SUM)]))
+        rows.append((f"new hidden vector: {ht} = o ⊙ tanh({ct})",
+                     [(f"tanh({ct})", np.tanh(terms["c"]), BOUNDED), ("⊙ o", g["output"], GATE),
+                      (f"= {ht}", terms["h"], BOUNDED)]))
+    elif kind == "gru":
+        z = g["update"]
+        rows.append((f"new hidden state: {ht} = (1 − z) ⊙ n + z ⊙ {hp}",
+                     [("z", z, GATE), ("(1 − z) ⊙ n", (1 - z) * g["candidate"], BOUNDED),
+                      (hp, terms["h_prev"], BOUNDED), (f"+ z ⊙ {hp}", z * terms["h_prev"], BOUNDED),
+                      (f"= {ht}", terms["h"], BOUNDED)]))
+    return rows
+
+
+def _strip(values: np.ndarray, axis: str, name: str, scale: float) -> go.Heatmap:
+    """One 1 × H strip: a value per unit."""
+    text = dict(texttemplate="%{z:.2f}", textfont=dict(size=theme.font_size(scale, 0.7)))
+    return go.Heatmap(z=values[None, :], x=np.arange(len(values)), y=[0], coloraxis=axis,   # z: [1, H]
+                      hovertemplate=f"{name}<br>unit %{{x}}: %{{z:+.3f}}<extra></extra>",
+                      **(text if len(values) <= MAX_TEXT else {}))
+
+
+def gate_equations_figure(terms: dict, scale: float = 1.0) -> go.Figure:
+    """Each gate's own equation with its values, one row of 1 × H strips per equation.
+
+    LSTM: i = σ(W_i x_t + H_i h_prev + b_i), f, g (tanh), o, then c_t = f ⊙ c_prev + i ⊙ g and
+    h_t = o ⊙ tanh(c_t). GRU: r, z, n = tanh(W_n x_t + b_in + r ⊙ (H_n h_prev + b_hn)), then
+    h_t = (1 − z) ⊙ n + z ⊙ h_prev. Gates on the sequential [0, 1] scale, tanh-bounded values
+    on ±1, sums and the cell state on a symmetric range; all diverging scales centred at 0.
+    """
+    if terms["kind"] == "rnn":
+        raise RnnvizError("A simple RNN has no gates: its whole step is the simple-cell equation.")
+    rows = _gate_rows(terms)
+    cols = max(len(parts) for _, parts in rows)
+    plot_px = max(len(rows) * STRIP_PX + (len(rows) - 1) * GAP_PX, 420)       # room for 3 colour bars
+    fig = make_subplots(rows=len(rows), cols=cols, vertical_spacing=GAP_PX / plot_px,
+                        horizontal_spacing=0.025,
+                        specs=[[{} if c < len(parts) else None for c in range(cols)] for _, parts in rows],
+                        subplot_titles=[title for _, parts in rows for title, _, _ in parts])
+    for r, (equation, parts) in enumerate(rows, start=1):
+        for c, (title, values, axis) in enumerate(parts, start=1):
+            fig.add_trace(_strip(values, axis, title.lstrip("+⊙= "), scale), row=r, col=c)
+        top = fig.get_subplot(r, 1).yaxis.domain[1]
+        fig.add_annotation(text=f"<b>{equation}</b>", x=0, y=top, xref="paper", yref="paper",
+                           xanchor="left", yanchor="bottom", yshift=int(26 * scale), showarrow=False,
+                           font=dict(size=theme.font_size(scale, 1.0)))
+    sums = np.concatenate([v for _, parts in rows for _, v, axis in parts if axis == SUM])
+    fig.update_layout(**_colour_axes([
+        ("gate", theme.GATE_SCALE, theme.GATE_RANGE), ("tanh", theme.STATE_SCALE, theme.STATE_RANGE),
+        ("sum, c" if terms["kind"] == "lstm" else "sum", theme.STATE_SCALE, symmetric_range(sums))], scale))
+    theme.base_layout(fig, height=plot_px + 150, title=terms["title"], scale=scale)
+    fig.update_layout(margin_t=int(100 * scale))
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, ticks="")
+    fig.update_xaxes(showgrid=False, zeroline=False, ticks="", tickfont_size=theme.font_size(scale, 0.65))
+    for note in fig.layout.annotations[:sum(len(p) for _, p in rows)]:
+        note.font = dict(size=theme.font_size(scale, 0.85))                  # the strip titles
+    return fig
