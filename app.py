@@ -7,9 +7,8 @@ st.set_page_config(page_title="rnnviz — see inside recurrent networks", page_i
 
 pages = {
     "Learn": [
-        st.Page("pages/step_through.py", title="Step through", icon="👣", default=True),
-        st.Page("pages/anatomy.py", title="Cell anatomy", icon="🔬"),
-        
+        st.Page("views/step_through.py", title="Step through", icon=":material/footprint:", default=True),
+        st.Page("views/anatomy.py", title="Cell anatomy", icon=":material/biotech:"),
     ],
 }
 page = st.navigation(pages)

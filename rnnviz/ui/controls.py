@@ -18,6 +18,7 @@ from rnnviz.ui import loaders
 
 TEXT, MODEL, STEP, PLAY = "text", "model", "step", "play"     # session-state keys (and URL names)
 NOTICES = "notices"
+LAST_TASK = "last_task"
 DEFAULT_MODEL = "story-lstm"
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples.json"
 TASK_TITLES = {"story": "Story (next word)", "sentiment": "Sentiment (classifier)",
@@ -77,14 +78,23 @@ def model_picker() -> str | None:
 def sentence_box(model_name: str) -> str:
     """The sentence and one-click examples for the model's task. Returns the text as typed."""
     prepared = examples()["tasks"].get(task_of(model_name), [])
-    if TEXT not in st.session_state and not st.query_params.get(TEXT) and prepared:
+    if TEXT not in st.session_state and TEXT not in st.query_params:
         st.session_state[TEXT] = prepared[0]
-    text = st.text_area("Your sentence", key=TEXT, bind="query-params", max_chars=MAX_CHARS,
-                        height=68, placeholder="Type a sentence, e.g. alice says the movie was good .")
+    _follow_task(task_of(model_name), prepared)
+    text = st.text_area("Your sentence", key=TEXT, bind="query-params", persist_state="session",
+                        max_chars=MAX_CHARS, height=68, placeholder="Type a sentence, e.g. alice says the movie was good .")
     if prepared:
         st.pills("Examples", prepared, key="example_pick", on_change=_use_example,
                  label_visibility="collapsed", selection_mode="single")
     return text
+
+
+def _follow_task(task: str, prepared: list[str]) -> None:
+    """A new task's model gets that task's example, unless the sentence is the student's own."""
+    before = st.session_state.get(LAST_TASK)
+    st.session_state[LAST_TASK] = task
+    if before and before != task and prepared and st.session_state.get(TEXT) in examples()["tasks"].get(before, []):
+        st.session_state[TEXT] = prepared[0]
 
 
 def _use_example() -> None:
@@ -119,7 +129,7 @@ def step_slider(steps: int) -> int:
     if steps == 1:
         st.session_state[STEP] = 0
         return 0
-    return st.slider("Token t", 0, steps - 1, key=STEP, bind="query-params",
+    return st.slider("Token t", 0, steps - 1, key=STEP, bind="query-params", persist_state="session",
                      help="Step through the sentence: ← and → move the cursor too.")
 
 
