@@ -18,7 +18,8 @@ from rnnviz.ui import loaders
 
 TEXT, MODEL, STEP, PLAY = "text", "model", "step", "play"     # session-state keys (and URL names)
 NOTICES = "notices"
-LAST_TASK = "last_task"
+LAST_TASK, LAST_PAGE = "last_task", "last_page"
+VIEW = "view_"          # prefix: the last value a page showed, handed to the next page's widget
 DEFAULT_MODEL = "story-lstm"
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples.json"
 TASK_TITLES = {"story": "Story (next word)", "sentiment": "Sentiment (classifier)",
@@ -39,8 +40,23 @@ def notice(message: str) -> None:
 
 
 def show_notices() -> None:
+    """The queued notices. They quote links and files, so they are shown as literal text."""
     for message in st.session_state.pop(NOTICES, []):
-        st.info(message, icon="ℹ️")
+        st.info(md_escape(message), icon="ℹ️")
+
+
+def enter_page(page_id: str) -> None:
+    """On a page switch, give the new page's widgets the sentence and step the last page showed.
+
+    Each page has its own text box and slider under the same keys; Streamlit does not hand a
+    value from one page's widget to the next, so it is copied here, once per switch (copying on
+    every run would overwrite what the student has just typed).
+    """
+    if st.session_state.get(LAST_PAGE, page_id) != page_id:
+        for key in (TEXT, STEP):
+            if VIEW + key in st.session_state:
+                st.session_state[key] = st.session_state[VIEW + key]
+    st.session_state[LAST_PAGE] = page_id
 
 
 def task_of(name: str) -> str:
@@ -53,7 +69,7 @@ def model_picker() -> str | None:
     Returns its name once it has loaded; None (after a friendly message) when no model can be read.
     """
     for name, why in loaders.broken_models().items():
-        st.sidebar.warning(f"The model {name} could not be read: {why}", icon="⚠️")
+        st.sidebar.warning(md_escape(f"The model {name} could not be read: {why}"), icon="⚠️")
     names = sorted(loaders.model_names(), key=lambda n: (list(TASK_TITLES).index(task_of(n))
                                                          if task_of(n) in TASK_TITLES else 9, n))
     if not names:
@@ -70,7 +86,8 @@ def model_picker() -> str | None:
     try:
         loaders.get_model(name)
     except RnnvizError as err:
-        st.error(f"The model {name} could not be opened: {err} Pick another model in the sidebar.", icon="⚠️")
+        st.error(md_escape(f"The model {name} could not be opened: {err} Pick another model in the sidebar."),
+                 icon="⚠️")
         return None
     return name
 
@@ -81,8 +98,9 @@ def sentence_box(model_name: str) -> str:
     if TEXT not in st.session_state and TEXT not in st.query_params:
         st.session_state[TEXT] = prepared[0]
     _follow_task(task_of(model_name), prepared)
-    text = st.text_area("Your sentence", key=TEXT, bind="query-params", persist_state="session",
-                        max_chars=MAX_CHARS, height=68, placeholder="Type a sentence, e.g. alice says the movie was good .")
+    text = st.text_area("Your sentence", key=TEXT, bind="query-params", max_chars=MAX_CHARS, height=68,
+                        placeholder="Type a sentence, e.g. alice says the movie was good .")
+    st.session_state[VIEW + TEXT] = text
     if prepared:
         st.pills("Examples", prepared, key="example_pick", on_change=_use_example,
                  label_visibility="collapsed", selection_mode="single")
@@ -117,20 +135,30 @@ def usable_text(text: str) -> str | None:
 
 
 def step_slider(steps: int) -> int:
-    """The token cursor t = 0 … T−1, counted from 0 as the lesson numbers tokens x_0 … x_n."""
-    current = st.session_state.get(STEP)
-    if current is None:
+    """The token cursor t = 0 … T−1, counted from 0 as the lesson numbers tokens x_0 … x_n.
+
+    The step is written to the URL by hand rather than bound, so that a malformed link value
+    ("2.5", "abc") falls back to token 0 with a notice instead of being rounded.
+    """
+    slot = st.empty()
+    if STEP not in st.session_state:
         asked = st.query_params.get(STEP)
-        if asked is not None and not (asked.isdigit() and int(asked) < steps):
-            notice(f"The link asked for step “{asked[:12]}”, but this sentence has tokens 0 to {steps - 1}, "
-                   "so the first token is shown.")
-    elif not 0 <= current < steps:
-        st.session_state[STEP] = min(max(0, current), steps - 1)
-    if steps == 1:
-        st.session_state[STEP] = 0
-        return 0
-    return st.slider("Token t", 0, steps - 1, key=STEP, bind="query-params", persist_state="session",
-                     help="Step through the sentence: ← and → move the cursor too.")
+        valid = asked is not None and asked.isdigit() and int(asked) < steps
+        st.session_state[STEP] = int(asked) if valid else 0
+        if asked is not None and not valid:
+            slot.info(md_escape(f"The link asked for step “{asked[:12]}”, but this sentence has tokens "
+                                f"0 to {steps - 1}, so token 0 is shown."), icon="ℹ️")
+    st.session_state[STEP] = min(max(0, st.session_state[STEP]), steps - 1)
+    step = 0
+    if steps > 1:
+        step = st.slider("Token t", 0, steps - 1, key=STEP,
+                         help="Step through the sentence: ← and → move the cursor too.")
+    if step:
+        st.query_params[STEP] = str(step)
+    else:
+        st.query_params.pop(STEP, None)
+    st.session_state[VIEW + STEP] = step
+    return step
 
 
 def move(delta: int, steps: int) -> None:
