@@ -8,9 +8,9 @@ import argparse
 import sys
 
 from ..errors import RnnvizError
-from . import bench_cmd, models_cmd, trace_cmd
+from . import bench_cmd, models_cmd, trace_cmd, train_cmd
 
-COMMANDS = (trace_cmd, models_cmd, bench_cmd)
+COMMANDS = (trace_cmd, models_cmd, bench_cmd, train_cmd)
 
 
 class _Parser(argparse.ArgumentParser):
