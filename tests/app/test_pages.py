@@ -1,0 +1,113 @@
+"""Every page in app.py's navigation, in AppTest: it opens, draws, steps, changes model, and
+shows hostile text as text. Pages added to the navigation are picked up automatically."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from rnnviz.text import tokenize
+
+from .appkit import (APP, ROOT, assert_no_live_markup, assert_no_raw_html_in_charts, assert_ok,
+                     charts, cursor, open_app, title)
+
+SENTENCE = "alice says the movie was good . she is happy ."
+HOSTILE = "<script>alert(1)</script> [click](http://evil) ![x](http://evil/x.png) :red[x] <b>bold</b>"
+
+
+def navigation_pages() -> list[str]:
+    """The page files app.py hands to st.navigation, in order, relative to app.py."""
+    return re.findall(r"""st\.Page\(\s*["']([\w./-]+\.py)["']""", APP.read_text(encoding="utf-8"))
+
+
+PAGES = navigation_pages()
+
+
+def test_every_page_file_is_in_the_navigation():
+    assert PAGES, "app.py registers no st.Page file"
+    folders = {str(Path(p).parent) for p in PAGES}
+    files = sorted(str(f.relative_to(ROOT)) for folder in folders for f in (ROOT / folder).glob("*.py")
+                   if not f.name.startswith("_"))
+    assert sorted(PAGES) == files, f"{', '.join(sorted(folders))} and app.py's st.navigation disagree"
+
+
+def test_no_legacy_pages_folder_beside_app_py():
+    """A pages/ folder beside app.py puts Streamlit in its old pages-folder mode: AppTest then runs
+    the page file alone (without app.py and its model picker) on every run after the first."""
+    assert not (ROOT / "pages").is_dir(), "keep the pages in views/, not pages/ (see app.py)"
+
+
+def has_stepper(at) -> bool:
+    return any(w.key == "step" for w in at.slider)
+
+
+def next_button(at):
+    return next(b for b in at.button if "Next" in b.label)
+
+
+def token_in_a_title(at, text: str) -> bool:
+    """Some chart's title names the token at the cursor (the page draws at the cursor)."""
+    token = tokenize(text)[cursor(at)]
+    return any(re.search(rf"\b{re.escape(token)}\b", title(spec)) for spec in charts(at).values())
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_opens_draws_and_steps(page):
+    at = open_app(page=page, text=SENTENCE, step="3")
+    assert_ok(at)
+    assert at.title, "every page has a title"
+    assert len(at.sidebar.selectbox) == 1, "the shared model picker is in the sidebar"
+    assert charts(at), f"{page} draws no chart"
+    assert_no_live_markup(at)
+    if has_stepper(at):
+        assert at.slider(key="step").value == 3, "the page honours the link's step"
+        assert token_in_a_title(at, SENTENCE)
+        before = cursor(at)
+        next_button(at).click().run()
+        assert_ok(at)
+        assert cursor(at) == before + 1
+        assert token_in_a_title(at, SENTENCE)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("name", ["story-gru", "sentiment-rnn", "recall-lstm"])
+def test_page_redraws_for_every_kind_of_cell(page, name):
+    at = open_app(page=page, text=SENTENCE)
+    at.selectbox(key="model").set_value(name).run()
+    assert_ok(at)
+    assert at.selectbox(key="model").value == name
+    assert charts(at), f"{page} draws no chart for {name}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_shows_hostile_text_as_text(page):
+    at = open_app(page=page)
+    at.text_area(key="text").input(HOSTILE).run()
+    assert_ok(at)
+    assert charts(at)
+    assert_no_live_markup(at, f" on {page}")
+    assert_no_raw_html_in_charts(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_without_a_sentence_asks_for_one(page):
+    at = open_app(page=page)
+    at.text_area(key="text").input("  ").run()
+    assert_ok(at)
+    assert any("sentence" in i.value.lower() for i in at.info), "a friendly prompt to type a sentence"
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
+def test_the_sentence_and_step_follow_to_another_page(page):
+    """A student opens a shared link on the first page, then clicks another page in the sidebar."""
+    at = open_app(text=SENTENCE, step="2")
+    assert charts(at)
+    at.switch_page(page).run()
+    assert_ok(at)
+    assert at.text_area(key="text").value == SENTENCE
+    assert not any("type a sentence" in i.value.lower() for i in at.info), (
+        f"{page} lost the sentence on the switch: {[i.value for i in at.info]}")
+    assert charts(at), f"{page} draws nothing after the switch"
+    if has_stepper(at):
+        assert at.slider(key="step").value == 2, "the step is lost on the switch"

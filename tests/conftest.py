@@ -1,0 +1,28 @@
+"""Session-wide test setup: the models every app and browser test needs.
+
+Every test reads the bundled models in assets/models/, exactly as the app does; a test that
+needs another folder sets RNNVIZ_MODELS_DIR itself (see tests/app/test_model_folder.py).
+"""
+from __future__ import annotations
+
+import pytest
+
+
+# The models the pages and the app/browser tests name. Missing ones fail those tests, never skip.
+REQUIRED_MODELS = [f"{task}-{cell}" for task in ("story", "sentiment", "recall")
+                   for cell in ("lstm", "gru", "rnn")] + ["story-lstm-2layer", "sentiment-bilstm"]
+
+
+@pytest.fixture(scope="session")
+def required_models() -> list[str]:
+    """Fail (not skip) unless every model the app tests name is installed."""
+    import rnnviz
+    from rnnviz.checkpoints import MODELS_DIR
+
+    installed = rnnviz.list_models()
+    missing = [name for name in REQUIRED_MODELS if name not in installed]
+    if missing:
+        pytest.fail(f"These tests need the bundled models {', '.join(missing)}, but {MODELS_DIR} does "
+                    "not have them. Train them (python -m rnnviz train ...) before running the tests.",
+                    pytrace=False)
+    return installed

@@ -1,0 +1,233 @@
+"""How fast the app feels in a real browser (Debian chromium via Playwright), on a warm server.
+
+    python tools/browser_timing.py                 # starts `streamlit run app.py` on a free port
+    python tools/browser_timing.py --url http://127.0.0.1:8501 --repeats 50 --json
+
+Three timings, each over --repeats runs (default 20):
+  step      press → on the Step-through page until the hidden-state heatmap's highlight has moved
+            (p50 goal ≤ 150 ms, p95 ≤ 300 ms)
+  sentence  type a new sentence, Ctrl+Enter, until every chart is redrawn with the new tokens
+            (p50 goal ≤ 600 ms)
+  session   a new browser context opens the page until its first chart is drawn (p50 goal ≤ 3 s)
+
+Uses /usr/bin/chromium (or --chromium); never `playwright install`. A script, not a test: it
+prints numbers, and exits 1 only if it could not measure. Set RNNVIZ_MODELS_DIR to time the app
+with other models (the server started here inherits the environment).
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SENTENCE = "alice says the movie was good . she is happy ."
+CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+GOALS = {"step": {"p50": 150, "p95": 300}, "sentence": {"p50": 600}, "session": {"p50": 3000}}
+
+JS_HIGHLIGHT = """() => {
+  const d = document.querySelector('.st-key-hidden .js-plotly-plot');
+  const s = d && d.layout && (d.layout.shapes || []).find(s => s.type === 'rect');
+  return s ? (s.x0 + s.x1) / 2 : null;
+}"""
+# Every chart redrawn for `tokens`: the heatmap's token axis names them, and no element is stale.
+JS_ALL_CHARTS_SHOW = """([tokens, charts]) => {
+  const d = document.querySelector('.st-key-hidden .js-plotly-plot');
+  const ticks = d && d.layout && d.layout.xaxis && d.layout.xaxis.ticktext;
+  if (!ticks || ticks.length !== tokens.length) return false;
+  if (!tokens.every((t, i) => ticks[i].includes(t))) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  const plots = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
+  return plots.length >= charts && plots.every(p => p._fullLayout);
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+def start_server(timeout: float = 60) -> tuple[subprocess.Popen, str, Path]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = Path(tempfile.mkstemp(prefix="rnnviz-timing-", suffix=".log")[1])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"streamlit exited ({process.returncode}); log: {log_path}")
+        if healthy(url):
+            return process, url, log_path
+        time.sleep(0.25)
+    process.terminate()
+    sys.exit(f"{url}/_stcore/health did not answer within {timeout:.0f} s; log: {log_path}")
+
+
+def sentences():
+    """Endless distinct sentences, so no timing is a cache hit."""
+    names = ["alice", "tom", "mary", "john", "the boys", "the old man"]
+    things = ["movie", "film", "show", "book", "song"]
+    words = ["good", "great", "fun", "bad", "awful", "not good", "really fun", "never exciting"]
+    for name, thing, word in itertools.product(names, things, words):
+        verb = "say" if name == "the boys" else "says"
+        yield f"{name} {verb} the {thing} was {word} ."
+
+
+def tokens_of(text: str) -> list[str]:
+    """The tokens as the app shows them (escaped for plotly like the figures' labels)."""
+    import html
+
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from rnnviz.text import tokenize
+    return [html.escape(t, quote=False) for t in tokenize(text)]
+
+
+def wait_for_page(page, minimum_charts: int = 4) -> None:
+    page.wait_for_selector(CHART, timeout=120_000)
+    page.wait_for_function(f"() => document.querySelectorAll('{CHART}').length >= {minimum_charts}"
+                           f" && ({JS_HIGHLIGHT})() !== null", timeout=120_000)
+
+
+def time_steps(browser, url: str, repeats: int, click: bool) -> list[float]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{url}/?text={quote(SENTENCE)}")
+    wait_for_page(page)
+    page.locator("h1").first.click()                      # focus the page, not an input
+    next_button = page.get_by_role("button", name="Next")
+    results = []
+    for _ in range(repeats):
+        before = page.evaluate(JS_HIGHLIGHT)
+        start = time.perf_counter()
+        if click:
+            next_button.click()
+        else:
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => ({JS_HIGHLIGHT})() !== {before}", polling="raf", timeout=30_000)
+        results.append((time.perf_counter() - start) * 1000)
+        page.wait_for_timeout(50)
+    context.close()
+    return results
+
+
+def time_sentences(browser, url: str, repeats: int) -> list[float]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{url}/?text={quote(SENTENCE)}")
+    wait_for_page(page)
+    charts = page.evaluate(f"() => document.querySelectorAll('{CHART}').length")
+    box = page.locator(".st-key-text textarea")
+    results = []
+    for text in itertools.islice(sentences(), repeats):
+        tokens = tokens_of(text)
+        box.fill(text)                                    # typing is the student's time, not ours
+        start = time.perf_counter()
+        box.press("Control+Enter")
+        page.wait_for_function(JS_ALL_CHARTS_SHOW, arg=[tokens, charts], polling="raf", timeout=60_000)
+        results.append((time.perf_counter() - start) * 1000)
+    context.close()
+    return results
+
+
+def time_sessions(browser, url: str, repeats: int) -> list[float]:
+    results = []
+    for _ in range(repeats):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(f"{url}/?text={quote(SENTENCE)}", wait_until="commit")
+        page.wait_for_selector(CHART, timeout=120_000)
+        results.append((time.perf_counter() - start) * 1000)
+        context.close()
+    return results
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+def summary(name: str, values: list[float]) -> dict:
+    row = {"n": len(values), "p50_ms": round(statistics.median(values), 1),
+           "p95_ms": round(percentile(values, 95), 1), "max_ms": round(max(values), 1)}
+    goals = GOALS[name]
+    row["goal_ms"] = goals
+    row["meets_goal"] = all(row[f"{k}_ms"] <= v for k, v in goals.items())
+    return row
+
+
+def table(results: dict) -> str:
+    labels = {"step": "step (→ or Next) → highlight moved", "sentence": "new sentence → all charts",
+              "session": "fresh session → first chart"}
+    lines = [f"{'measure':38} {'n':>3} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  goal"]
+    for name, row in results.items():
+        goal = ", ".join(f"{k} ≤ {v}" for k, v in row["goal_ms"].items())
+        mark = "ok" if row["meets_goal"] else "MISSED"
+        lines.append(f"{labels[name]:38} {row['n']:>3} {row['p50_ms']:>8.0f} {row['p95_ms']:>8.0f} "
+                     f"{row['max_ms']:>8.0f}  {goal} ms: {mark}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="a running app (default: start `streamlit run app.py` here)")
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--click", action="store_true", help="click “Next →” instead of pressing →")
+    parser.add_argument("--chromium", default=os.environ.get("RNNVIZ_CHROMIUM", "/usr/bin/chromium"))
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+    if not Path(args.chromium).is_file():
+        sys.exit(f"no chromium at {args.chromium}: apt-get install chromium (never `playwright install`)")
+
+    from playwright.sync_api import sync_playwright
+
+    process = None
+    url = args.url.rstrip("/") if args.url else None
+    if url is None:
+        process, url, _ = start_server()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            time_sessions(browser, url, 2)                # warm: imports, models, first traces
+            results = {
+                "step": summary("step", time_steps(browser, url, args.repeats, args.click)),
+                "sentence": summary("sentence", time_sentences(browser, url, args.repeats)),
+                "session": summary("session", time_sessions(browser, url, args.repeats)),
+            }
+            browser.close()
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=10)
+    print(json.dumps({"url": url, "repeats": args.repeats, "results": results}, indent=1)
+          if args.json else table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
