@@ -13,6 +13,8 @@ pages = {
     "Labs": [
         st.Page("views/gradients.py", title="Vanishing gradients", icon=":material/trending_down:"),
         st.Page("views/compare.py", title="RNN vs LSTM vs GRU", icon=":material/compare:"),
+        st.Page("views/flags.py", title="Flags", icon=":material/flag:"),
+        st.Page("views/deep.py", title="Deeper networks", icon=":material/layers:"),
     ],
 }
 page = st.navigation(pages)

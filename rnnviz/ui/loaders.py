@@ -80,3 +80,125 @@ def get_trace(name: str, text: str, target=None, clamp: dict | None = None) -> T
             cache.clear()
         cache[key] = rnnviz.trace(session_models()[name], text, target=target, clamp=dict(key_clamp))
     return cache[key]
+
+
+# ---- labs: a task's three cells, untrained cells, gate saturation over a probe set ------------
+
+CELL_ORDER = ("rnn", "gru", "lstm")
+
+
+def task_models(name: str) -> list[str]:
+    """The bundled `<task>-rnn`, `-gru`, `-lstm` of `name`'s task, if `name` is one of them; else [name]."""
+    task = card(name).get("task")
+    trio = [f"{task}-{cell}" for cell in CELL_ORDER if f"{task}-{cell}" in bundled_cards()]
+    return trio if name in trio else [name]
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def untrained(cell: str, scale: float, nonlinearity: str = "tanh", forget_bias: float = 0.0) -> Model:
+    """A fresh 1-layer model (orthogonal W_hh × scale), shared read-only by every session."""
+    from rnnviz.analysis.gradients import untrained_model
+    return untrained_model(cell, scale=scale, nonlinearity=nonlinearity, forget_bias=forget_bias)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def untrained_trace(cell: str, scale: float, nonlinearity: str, forget_bias: float, text: str) -> Trace:
+    """The untrained model's Trace of `text`, L = log p(the class it finds less likely).
+
+    An untrained head may be so sure of its favourite class that log p of it has no slope at
+    all (p = 1.0 exactly when the state explodes); the other class's log-probability always has.
+    """
+    from rnnviz.trace import read
+    model = untrained(cell, scale, nonlinearity, forget_bias)
+    least = model.labels[int(read(model, text).probs[-1].argmin())]
+    return rnnviz.trace(model, text, target=least)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _bundled_saturation(name: str, text: str) -> dict:
+    from rnnviz.analysis.saturation import saturation
+    return saturation(bundled_model(name), [*flag_probe(card(name).get("task")), text])
+
+
+def gate_saturation(name: str, text: str) -> dict:
+    """analysis.saturation over the model card's probe set (flag_probe, below) plus `text`;
+    a session's own model over `text` alone."""
+    if name in session_models():
+        from rnnviz.analysis.saturation import saturation
+        return saturation(session_models()[name], [text])
+    return _bundled_saturation(name, text)
+
+
+# ---- labs: flags (probe set, unit rankings, clamp flip rates, minimal pairs) -----------------
+
+SESSION_FLAGS = "session_flags"          # (name, id(model), what...) -> result, a session's own models
+
+
+@st.cache_resource(show_spinner=False)
+def flag_probe(task: str) -> tuple:
+    """The probe set the model cards' flags were measured on (recipes.probe_set): 300 balanced
+    sentences of `task`, none of them seen in training. Empty for a task without a grammar."""
+    from rnnviz import recipes
+    from rnnviz.tasks import TASKS
+    from rnnviz.train import make_data
+    return tuple(recipes.probe_set(make_data(task), recipes.CARD_PROBE_SEED)) if task in TASKS else ()
+
+
+def _flags(model, task: str, what: tuple):
+    """The analysis behind every flag loader; `what` = ("ranking", concept, word) | ("flips",
+    concept, unit) | ("pair", text_a, text_b)."""
+    from rnnviz.analysis import flags
+    from rnnviz.trace import read
+    if what[0] == "pair":
+        return flags.minimal_pair(model, what[1], what[2])
+    probe = list(flag_probe(task))
+    if not probe:
+        return [] if what[0] == "ranking" else None
+    kind, concept, extra = what
+    if kind == "ranking" and extra is not None:
+        return flags.trigger_scores(model, probe, extra)
+    readings = [read(model, ex.tokens) for ex in probe]
+    scores = flags.unit_scores(model, probe, concept, readings=readings)
+    if kind == "ranking":
+        return scores
+    score = next((s for s in scores if s.key == tuple(extra)), None)
+    if score is None:
+        return None
+    rate = flags.flip_rate(model, probe, concept, score.key, score.on, score.off, readings=readings)
+    baseline = flags.random_flip_rate(model, probe, concept, exclude=[score.key], scores=scores,
+                                      readings=readings)
+    return rate, baseline
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _bundled_flags(name: str, what: tuple):
+    return _flags(bundled_model(name), card(name).get("task", ""), what)
+
+
+def _flags_of(name: str, what: tuple):
+    if name not in session_models():
+        return _bundled_flags(name, what)
+    cache = st.session_state.setdefault(SESSION_FLAGS, {})
+    key = (name, id(session_models()[name]), what)
+    if key not in cache:
+        if len(cache) > 64:
+            cache.clear()
+        cache[key] = _flags(session_models()[name], card(name).get("task", ""), what)
+    return cache[key]
+
+
+def flag_ranking(name: str, concept: str, word: str | None = None) -> list:
+    """Every unit ranked for `concept` over the probe set (analysis.flags.unit_scores), or for a
+    typed trigger `word` (trigger_scores): UnitScores, best first; [] without a probe set."""
+    return _flags_of(name, ("ranking", concept, word))
+
+
+def flag_flip_rates(name: str, concept: str, unit: tuple[int, int, int]) -> tuple[float, float] | None:
+    """(flip rate of `unit`, mean flip rate of 5 random units) over the probe set, each unit
+    clamped to its typical on value where the concept is off and off where it is on."""
+    return _flags_of(name, ("flips", concept, tuple(int(v) for v in unit)))
+
+
+def flag_pair(name: str, text_a: str, text_b: str):
+    """analysis.flags.minimal_pair of the two texts (a PairDiff)."""
+    return _flags_of(name, ("pair", text_a, text_b))

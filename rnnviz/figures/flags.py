@@ -1,0 +1,250 @@
+"""Flags: units of the carried state that switch on with a concept, and what a clamp changes.
+
+The flag state is the state that carries memory: c for the LSTM, h for the GRU and the RNN
+(as in rnnviz.analysis.flags). A unit is named by (layer, direction, unit). Clickable marks
+carry customdata [layer, direction, unit] (bars) or [layer, direction, unit, step] (lines and
+heatmap cells), so a page can read which unit a student clicked.
+
+Legend: T tokens, L layers, D directions, H hidden units, n aligned positions of a pair.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..trace import Trace
+from . import theme
+from .common import cell_kind, check_index, symmetric_range, token_axis, token_label
+from .gates import gate_order
+from .predictions import is_language_model
+
+Unit = tuple[int, int, int]                    # (layer, direction, unit)
+MAX_CELL_TEXT = 24                             # print predicted words in the cells up to this many tokens
+
+
+# ---- names and values ------------------------------------------------------------------------
+
+def unit_label(unit: Unit, layers: int = 1, directions: int = 1) -> str:
+    """"unit 11", with its layer and direction when the model has more than one."""
+    layer, direction, index = unit
+    parts = ([f"layer {layer}"] if layers > 1 else []) + (
+        [theme.DIRECTION_LABELS[direction]] if directions > 1 else [])
+    return " · ".join(parts + [f"unit {index}"])
+
+
+def trace_unit_label(trace: Trace, unit: Unit) -> str:
+    return unit_label(unit, *trace.hidden.shape[:2])
+
+
+def flag_kind(trace: Trace) -> str:
+    """"cell" for the LSTM, else "hidden": the state whose units act as flags."""
+    return "cell" if trace.cell is not None else "hidden"
+
+
+def flag_values(trace: Trace) -> np.ndarray:
+    """The flag state of every layer, direction, step and unit.  [L, D, T, H]"""
+    return trace.cell if trace.cell is not None else trace.hidden
+
+
+def biggest_change(trace: Trace, unit: Unit) -> int:
+    """The token where `unit`'s flag state moves most (its state before the first token is 0).
+
+    In a direction that reads backwards the state "before" token t is the one at t + 1.
+    """
+    layer, direction, index = unit
+    values = flag_values(trace)[layer, direction, :, index].astype(float)     # [T]
+    ordered = values[::-1] if direction else values                            # reading order
+    jumps = np.abs(np.diff(ordered, prepend=0.0))                              # [T]
+    k = int(np.argmax(jumps))
+    return trace.steps - 1 - k if direction else k
+
+
+def prediction_changes(before: Trace, after: Trace) -> list[tuple[int, str, str, float, str, float]]:
+    """(t, token, label before, p, label after, p) wherever the most likely output differs."""
+    a, b = before.probs.argmax(axis=1), after.probs.argmax(axis=1)            # [T] each
+    return [(t, before.tokens[t], before.labels[a[t]], float(before.probs[t, a[t]]),
+             after.labels[b[t]], float(after.probs[t, b[t]])) for t in np.flatnonzero(a != b)]
+
+
+# ---- the ranking -----------------------------------------------------------------------------
+
+def unit_ranking_figure(scores, layers: int = 1, directions: int = 1, top: int = 8,
+                        marked=(), selected: Unit | None = None, state: str = "cell",
+                        scale: float = 1.0) -> go.Figure:
+    """The `top` best-separating units as bars of AUROC (0.5 = chance, 1 = perfect), d as text.
+
+    `scores` are analysis.flags.UnitScore, best first. `marked` units (the model card's flags)
+    get a star; the `selected` unit is drawn in the highlight colour. customdata [layer,
+    direction, unit] on every bar.
+    """
+    shown = list(scores)[:max(1, top)]
+    marked = {tuple(u) for u in marked}
+    names = [("★ " if s.key in marked else "") + unit_label(s.key, layers, directions) for s in shown]
+    colours = [theme.HIGHLIGHT if s.key == selected else theme.ACCENT for s in shown]
+    letter = theme.STATE_LETTERS[state]
+    fig = go.Figure(go.Bar(
+        x=[s.auroc for s in shown], y=names, orientation="h", marker=dict(color=colours),
+        text=[f"d {s.d:+.2f}" for s in shown], textposition="outside", cliponaxis=False,
+        customdata=[[*s.key, s.on, s.off, s.d] for s in shown],
+        hovertemplate=(f"%{{y}}<br>AUROC %{{x:.3f}}<br>Cohen's d %{{customdata[5]:+.2f}}<br>typical "
+                       f"{letter} when on %{{customdata[3]:+.2f}}, off %{{customdata[4]:+.2f}}<extra></extra>"),
+    ))
+    theme.base_layout(fig, height=130 + 34 * len(shown), title="units that tell on from off", scale=scale)
+    fig.update_layout(xaxis=dict(title="AUROC (0.5 chance, 1 perfect)", range=[0.5, 1.0]),
+                      yaxis=dict(autorange="reversed", type="category", automargin=True),
+                      margin_r=int(80 * scale))
+    return fig
+
+
+# ---- a unit over the sentence ----------------------------------------------------------------
+
+def _mark_column(fig: go.Figure, mark: int | None, trace: Trace, **where) -> None:
+    """Shade the column of token `mark` (the trigger) in the highlight colour."""
+    if mark is not None:
+        t = check_index(mark, trace.steps, "step")
+        fig.add_vrect(x0=t - 0.5, x1=t + 0.5, fillcolor=theme.HIGHLIGHT, opacity=0.25, line_width=0,
+                      layer="below", **where)
+
+
+def flag_lines_figure(trace: Trace, units, mark: int | None = None, selected: Unit | None = None,
+                      scale: float = 1.0) -> go.Figure:
+    """The flag state of each unit in `units` over the sentence: one line per unit.
+
+    customdata [layer, direction, unit, step] on every point; the column of `mark` shaded.
+    """
+    values, kind = flag_values(trace), flag_kind(trace)
+    steps = np.arange(trace.steps)
+    labels = [token_label(trace, t) for t in steps]
+    fig = go.Figure()
+    for k, unit in enumerate(units):
+        layer, direction, index = unit
+        colour = theme.CLASS_COLOURS[k % len(theme.CLASS_COLOURS)]
+        fig.add_trace(go.Scatter(
+            x=steps, y=values[layer, direction, :, index], mode="lines+markers",
+            name=trace_unit_label(trace, unit), line=dict(color=colour, width=(5 if unit == selected else 2.5) * scale),
+            marker=dict(size=8 * scale), text=labels,
+            customdata=[[layer, direction, index, int(t)] for t in steps],        # [T, 4], plain ints
+            hovertemplate=f"%{{fullData.name}}<br>after %{{text}}<br>{theme.STATE_LETTERS[kind]} = "
+                          "%{y:+.3f}<extra></extra>",
+        ))
+    theme.base_layout(fig, height=380, title=f"{theme.STATE_LABELS[kind]} of the best units, "
+                      "token by token", scale=scale)
+    legend_rows = -(-sum(len(line.name) + 6 for line in fig.data) // 70)    # about 70 characters a row
+    fig.update_layout(xaxis=dict(token_axis(trace), zeroline=False), yaxis=dict(title=theme.STATE_LETTERS[kind]),
+                      hovermode="closest", legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
+                      margin_t=int((70 + 24 * legend_rows) * scale))
+    _mark_column(fig, mark, trace)
+    return fig
+
+
+def unit_gates_figure(trace: Trace, unit: Unit, mark: int | None = None, scale: float = 1.0) -> go.Figure:
+    """One unit's state (top) and its gates (bottom) over the sentence, the column of `mark` shaded.
+
+    LSTM: c, h and the candidate g above; i, f, o below on [0, 1]. GRU: h and n above; r, z
+    below. A simple RNN has no gates: h alone, and the subtitle says so.
+    """
+    layer, direction, index = unit
+    kind = cell_kind(trace)
+    gates = [g for g in gate_order(trace) if g != "candidate"]
+    rows = 2 if gates else 1
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+                        subplot_titles=["the unit's state", "its gates (0 = closed, 1 = open)"][:rows])
+    steps = np.arange(trace.steps)
+    labels = [token_label(trace, t) for t in steps]
+    lines = ([("cell", trace.cell)] if trace.cell is not None else []) + [("hidden", trace.hidden)]
+    top = [(theme.STATE_LABELS[name], values[layer, direction, :, index], "solid") for name, values in lines]
+    if "candidate" in trace.gates:
+        top.append((theme.gate_label("candidate", kind), trace.gates["candidate"][layer, direction, :, index], "dot"))
+    bottom = [(theme.gate_label(g, kind), trace.gates[g][layer, direction, :, index], "solid") for g in gates]
+    for row, series in enumerate([top, bottom][:rows], start=1):
+        for k, (name, y, dash) in enumerate(series):
+            colour = theme.CLASS_COLOURS[(k + 3 * (row - 1)) % len(theme.CLASS_COLOURS)]
+            fig.add_trace(go.Scatter(x=steps, y=y, name=name, mode="lines+markers", text=labels,
+                                     line=dict(color=colour, width=2.5 * scale, dash=dash),
+                                     hovertemplate="after %{text}<br>%{fullData.name} = %{y:+.3f}<extra></extra>"),
+                          row=row, col=1)
+    title = f"{trace_unit_label(trace, unit)}: state and gates, token by token"
+    theme.base_layout(fig, height=260 + 200 * rows, title=title, scale=scale)
+    axis = token_axis(trace)
+    fig.update_xaxes(tickmode="array", tickvals=axis["tickvals"], ticktext=axis["ticktext"],
+                     range=axis["range"], showgrid=False, zeroline=False)
+    fig.update_xaxes(title_text="token", row=rows, col=1)
+    if rows == 2:
+        fig.update_yaxes(range=[-0.05, 1.05], row=2, col=1)
+    else:
+        fig.update_layout(title_subtitle_text=theme.NO_GATES_NOTE, margin_t=int(85 * scale))
+    fig.update_layout(hovermode="closest")
+    _mark_column(fig, mark, trace, row="all", col=1)
+    return fig
+
+
+# ---- a minimal pair --------------------------------------------------------------------------
+
+def pair_diff_figure(pair, kind: str = "flag", top: int = 8, selected: Unit | None = None,
+                     scale: float = 1.0) -> go.Figure:
+    """Sentence B minus sentence A for the `top` units of the pair's ranking, at aligned tokens.
+
+    kind "flag" shows the flag state's difference (c for the LSTM), "hidden" the h difference;
+    both use the same units in the same order (the ranking by the flag state's largest |diff|).
+    customdata [layer, direction, unit, position in B] on an invisible marker per cell.
+    """
+    diff = pair.diff if kind == "flag" else pair.diff_hidden                  # [L, D, n, H]
+    layers, directions, n = diff.shape[:3]
+    units = [tuple(r[:3]) for r in pair.ranking[:max(1, top)]]
+    z = np.array([diff[l_, d_, :, u] for l_, d_, u in units])                 # [k, n]
+    names = [("▶ " if u == selected else "") + unit_label(u, layers, directions) for u in units]
+    ticks = [theme.safe(pair.tokens_b[j]) if pair.tokens_a[i] == pair.tokens_b[j]
+             else f"{theme.safe(pair.tokens_a[i])} / {theme.safe(pair.tokens_b[j])}" for i, j in pair.aligned]
+    letter = "c" if kind == "flag" and pair.state == "cell" else "h"
+    low, high = symmetric_range(z)
+    fig = go.Figure(go.Heatmap(z=z, x=np.arange(n), y=np.arange(len(units)), colorscale=theme.STATE_SCALE,
+                               zmin=low, zmax=high, hoverinfo="skip",
+                               colorbar=dict(title=dict(text=f"Δ{letter}"))))
+    cols, rows = np.meshgrid(np.arange(n), np.arange(len(units)))             # [k, n] each
+    custom = [[*units[r], pair.aligned[c][1]] for r, c in zip(rows.ravel(), cols.ravel())]
+    fig.add_trace(go.Scatter(
+        x=cols.ravel(), y=rows.ravel(), mode="markers", showlegend=False, customdata=custom,
+        text=[f"{names[r]}<br>at {ticks[c]}" for r, c in zip(rows.ravel(), cols.ravel())],
+        marker=dict(symbol="square", size=min(max(560 / max(n, 1), 8), 30) * scale, opacity=0.01,
+                    color=np.round(z.ravel().astype(float), 4)),
+        hovertemplate=f"%{{text}}<br>{letter}(B) − {letter}(A) = %{{marker.color:+.3f}}<extra></extra>",
+    ))
+    title = f"{letter}(B) − {letter}(A): how the state differs, word by word"
+    theme.base_layout(fig, height=150 + 30 * len(units), title=title, scale=scale)
+    fig.update_layout(xaxis=dict(title=None, tickmode="array", tickvals=list(range(n)),
+                                 ticktext=ticks, showgrid=False, zeroline=False),
+                      yaxis=dict(tickmode="array", tickvals=list(range(len(units))), ticktext=names,
+                                 autorange="reversed", showgrid=False, zeroline=False),
+                      hovermode="closest")
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+# ---- a clamp ---------------------------------------------------------------------------------
+
+def clamp_effect_figure(before: Trace, after: Trace, what: str, scale: float = 1.0) -> go.Figure:
+    """The most likely output after each token, without (top row) and with the clamp (bottom).
+
+    Cells whose prediction changed are filled in the highlight colour. `what` names the clamp
+    ("unit 11 = −3.06"); it is escaped here.
+    """
+    a, b = before.probs.argmax(axis=1), after.probs.argmax(axis=1)            # [T] each
+    steps = np.arange(before.steps)
+    words = [[theme.safe(before.labels[k]) for k in a], [theme.safe(after.labels[k]) for k in b]]
+    chance = [before.probs[steps, a], after.probs[steps, b]]                   # [2, T]
+    changed = (a != b).astype(float)                                           # [T]
+    rows = ["as trained", f"clamped: {theme.safe(what)}"]
+    custom = np.stack([np.array(words, dtype=object), np.round(np.array(chance), 3).astype(object)], axis=-1)
+    text = dict(text=words, texttemplate="%{text}", textfont=dict(size=theme.font_size(scale, 0.85)))
+    fig = go.Figure(go.Heatmap(
+        z=np.stack([changed, changed]), x=steps, y=rows, zmin=0, zmax=1, showscale=False,   # [2, T]
+        colorscale=[[0, theme.BLOCK_FILL], [1, theme.HIGHLIGHT]], xgap=2, ygap=2, customdata=custom,
+        hovertemplate="%{y}<br>after token %{x}: %{customdata[0]} (p = %{customdata[1]})<extra></extra>",
+        **(text if before.steps <= MAX_CELL_TEXT else {}),
+    ))
+    what_comes = "next word" if is_language_model(before) else "class"
+    theme.base_layout(fig, height=240, title=f"the most likely {what_comes} after each token", scale=scale)
+    fig.update_layout(xaxis=token_axis(before),
+                      yaxis=dict(autorange="reversed", type="category", automargin=True))
+    return fig

@@ -1,0 +1,102 @@
+"""Gate saturation (Karpathy, Johnson & Fei-Fei 2015): how often each gate unit is shut or open.
+
+`saturation_figure` draws analysis.saturation.saturation's result, one point per gate unit;
+`unit_gate_figure` draws one of those units over a sentence. Legend: L layers, D directions,
+H hidden units, T tokens.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..analysis.saturation import HIGH, LOW
+from ..errors import RnnvizError
+from ..trace import Trace
+from . import theme
+from .common import cell_kind, check_index, check_slice, slice_title, token_axis, token_label
+
+# TODO(theme): these labels and colours belong in theme.py (see the issue-5 note).
+GATE_COLOURS = {"input": "#009E73", "forget": "#0072B2", "output": "#CC79A7",
+                "reset": "#D55E00", "update": "#0072B2", "candidate": "#999999"}   # Okabe-Ito
+SATURATION_TITLE = "every gate unit: how often it is shut, how often wide open"
+SHUT_AXIS = f"fraction of steps shut (value < {LOW:g})"
+OPEN_AXIS = f"fraction of steps open (value > {HIGH:g})"
+
+Saturation = Mapping[str, tuple[np.ndarray, np.ndarray]]
+Unit = tuple[str, int, int, int]                     # gate, layer, direction, unit
+
+
+def saturation_figure(sat: Saturation, kind: str, selected: Unit | None = None,
+                      scale: float = 1.0) -> go.Figure:
+    """One point per gate unit: x = fraction of steps below 0.1, y = fraction above 0.9.
+
+    `sat` is analysis.saturation.saturation(...): gate -> (low [L, D, H], high [L, D, H]).
+    customdata of each point: [gate, layer, direction, unit]; `selected` is ringed.
+    """
+    if not sat:
+        raise RnnvizError("A simple RNN has no gates, so there is nothing to saturate.")
+    fig = go.Figure()
+    for gate, (low, high) in sat.items():
+        where = np.argwhere(np.ones_like(low, dtype=bool))                          # [L*D*H, 3]
+        label = theme.gate_label(gate, kind)
+        fig.add_trace(go.Scatter(
+            x=low.ravel(), y=high.ravel(), mode="markers", name=theme.safe(label),
+            marker=dict(size=10 * scale, color=GATE_COLOURS.get(gate, theme.ACCENT), opacity=0.8,
+                        line=dict(width=1, color="white")),
+            customdata=[[gate, int(layer), int(d), int(u)] for layer, d, u in where],
+            hovertemplate=(f"{theme.safe(label)}, unit %{{customdata[3]}}<br>shut %{{x:.0%}} of steps"
+                           "<br>open %{y:.0%} of steps<extra></extra>"),
+        ))
+    fig.add_trace(go.Scatter(x=[0, 1], y=[1, 0], mode="lines", hoverinfo="skip", showlegend=False,
+                             line=dict(color=theme.ARROW, dash="dot", width=1)))   # x + y ≤ 1
+    if selected is not None:
+        gate, layer, d, u = selected
+        low, high = sat[gate]
+        fig.add_trace(go.Scatter(
+            x=[low[layer, d, u]], y=[high[layer, d, u]], mode="markers", name="chosen unit",
+            marker=dict(size=20 * scale, color="rgba(0,0,0,0)", line=dict(width=3, color=theme.HIGHLIGHT)),
+            hoverinfo="skip"))
+    theme.base_layout(fig, height=440, title=SATURATION_TITLE, scale=scale)
+    fig.update_layout(xaxis=dict(title=SHUT_AXIS, range=[-0.03, 1.03]), hovermode="closest",
+                      yaxis=dict(title=OPEN_AXIS, range=[-0.03, 1.03], scaleanchor="x"),
+                      legend=dict(orientation="h", y=-0.22, yanchor="top"), margin_b=int(110 * scale))
+    return fig
+
+
+def most_open_unit(sat: Saturation) -> Unit:
+    """The unit that is wide open most often: forget gate (LSTM) or update gate (GRU) first."""
+    if not sat:
+        raise RnnvizError("A simple RNN has no gates, so there is no gate unit to choose.")
+    gate = next((g for g in ("forget", "update") if g in sat), next(iter(sat)))
+    high = sat[gate][1]
+    layer, d, u = np.unravel_index(int(np.argmax(high)), high.shape)
+    return gate, int(layer), int(d), int(u)
+
+
+def unit_gate_figure(trace: Trace, gate: str, layer: int, direction: int, unit: int,
+                     step: int | None = None, scale: float = 1.0) -> go.Figure:
+    """One gate unit's value at every token of the sentence; the shut and open bands shaded."""
+    if gate not in trace.gates:
+        raise RnnvizError(f"This model has no {gate!r} gate.")
+    layer, direction = check_slice(trace, layer, direction)
+    unit = check_index(unit, trace.hidden.shape[-1], "unit")
+    values = trace.gates[gate][layer, direction, :, unit]                        # [T]
+    labels = [token_label(trace, t) for t in range(trace.steps)]
+    fig = go.Figure(go.Scatter(
+        x=np.arange(trace.steps), y=values, mode="lines+markers", showlegend=False,
+        line=dict(color=GATE_COLOURS.get(gate, theme.ACCENT), width=2.5 * scale),
+        customdata=np.arange(trace.steps)[:, None], text=labels,
+        hovertemplate="token %{text}<br>value %{y:.3f}<extra></extra>"))
+    band = dict(type="rect", xref="paper", x0=0, x1=1, line_width=0, fillcolor=theme.MUTED,
+                opacity=0.15, layer="below")
+    fig.add_shape(band, y0=0, y1=LOW)
+    fig.add_shape(band, y0=HIGH, y1=1)
+    name = f"{theme.gate_label(gate, cell_kind(trace))}, unit {unit}"
+    theme.base_layout(fig, height=330, title=slice_title(trace, name, layer, direction), scale=scale)
+    fig.update_layout(xaxis=token_axis(trace), yaxis=dict(title="value", range=[-0.02, 1.02]))
+    if step is not None:
+        step = check_index(step, trace.steps, "step")
+        fig.add_vline(x=step, line=dict(color=theme.HIGHLIGHT, width=3 * scale))
+    return fig

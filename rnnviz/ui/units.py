@@ -1,0 +1,237 @@
+"""The Flags lab's widgets: which concept, which unit (kept in the URL), what to clamp it to, and
+the minimal pair.
+
+The unit lives in the URL as `unit`:
+    ?unit=11        a model with one layer read in one direction (layer 0, direction 0, unit 11)
+    ?unit=1:0:5     any model: LAYER:DIR:UNIT (the CLI's --clamp format); DIR 0 forward, 1 backward
+The app writes the short form for one-layer, one-direction models and LAYER:DIR:UNIT otherwise;
+it reads both (the short form only where it is unambiguous). Anything else, or a unit the model
+does not have, falls back to the default unit (the card's flag for the concept, else the best
+ranked unit) with a notice that stays until the student picks a unit.
+"""
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from rnnviz.analysis.flags import CARD_KEYS as FLAG_CARD_KEYS
+from rnnviz.figures.flags import unit_label
+from rnnviz.tasks import sentiment, story
+from rnnviz.text import MAX_CHARS, tokenize
+from rnnviz.ui import controls
+
+Unit = tuple[int, int, int]
+UNIT = "unit"                             # session-state key and URL name
+UNIT_CONTEXT = "unit_context"             # (model, concept) the unit was chosen for
+UNIT_NOTICE = "unit_notice"               # why the link's unit was not used, until a unit is picked
+CONCEPT, WORD, CLAMP_TO = "flag_concept", "flag_word", "clamp_to"
+PAIR_A, PAIR_B, PAIR_PICK, PAIR_TASK = "pair_a", "pair_b", "pair_pick", "pair_task"
+WORD_CHOICE = "word"                      # the concept option "a word you choose"
+DEFAULT_WORDS = {"recall": "red"}         # a word the task's practice sentences hold; else "not"
+CONCEPT_LABELS = {"female": "female subject (she)", "plural": "plural subject (they)",
+                  "negation": "negation (not, never)", WORD_CHOICE: "a word you choose"}
+# Words that switch a concept on in the bundled grammars: the column the gates figure shades.
+TRIGGER_WORDS = {"female": story.FEMALE_NAMES,
+                 "plural": ("and",) + tuple(phrase[-1] for phrase in story.PLURAL_SUBJECTS),
+                 "negation": tuple(sorted(set(story.NEGATORS) | set(sentiment.NEGATORS)))}
+PAIRS = {
+    "story": [("alice says the movie was good . she is happy .",
+               "alice and tom say the movie was good . they are happy ."),
+              ("alice says the movie was good . she is happy .",
+               "alice says the movie was not good . she is sad ."),
+              ("alice says the movie was good . she is happy .",
+               "tom says the movie was good . he is happy .")],
+    "sentiment": [("the movie was good", "the movie was not good"),
+                  ("the acting was bad but the story was great .", "the acting was great but the story was bad .")],
+    "recall": [("the key is red . the cat sat on the mat . what colour was the key ?",
+                "the key is blue . the cat sat on the mat . what colour was the key ?")],
+}
+_UNIT_TEXT = re.compile(r"\s*(\d{1,4})\s*:\s*(\d{1,4})\s*:\s*(\d{1,4})\s*|\s*(\d{1,4})\s*")
+
+
+# ---- the unit and the URL --------------------------------------------------------------------
+
+def all_units(spec) -> list[Unit]:
+    return [(layer, d, u) for layer in range(spec.layers) for d in range(spec.directions)
+            for u in range(spec.hidden_size)]
+
+
+def single_slice(spec) -> bool:
+    return spec.layers == 1 and spec.directions == 1
+
+
+def unit_text(spec, unit: Unit) -> str:
+    """The unit as the URL writes it: "11", or "1:0:5" when the model has more than one slice."""
+    return str(unit[2]) if single_slice(spec) else ":".join(str(v) for v in unit)
+
+
+def parse_unit(spec, text) -> Unit | None:
+    """The unit named by `text` ("11" or "LAYER:DIR:UNIT"), or None if malformed or absent."""
+    match = _UNIT_TEXT.fullmatch(str(text or ""))
+    if match is None:
+        return None
+    if match.group(4) is not None:
+        unit = (0, 0, int(match.group(4))) if single_slice(spec) else None
+    else:
+        unit = tuple(int(v) for v in match.group(1, 2, 3))
+    return unit if unit in set(all_units(spec)) else None
+
+
+def name_of(spec, unit: Unit) -> str:
+    return unit_label(unit, spec.layers, spec.directions)
+
+
+def read_link(spec) -> None:
+    """Take the unit from the URL once per session. A unit the model does not have falls back to
+    the default with a notice, repeated on every run until the student picks a unit."""
+    if UNIT not in st.session_state and UNIT_NOTICE not in st.session_state:
+        asked = st.query_params.get(UNIT)
+        unit = parse_unit(spec, asked)
+        if unit is not None:
+            st.session_state[UNIT] = unit
+            st.session_state[UNIT_CONTEXT] = None          # keep it whatever concept comes first
+        elif asked is not None:
+            form = "a unit number like 11" if single_slice(spec) else "LAYER:DIR:UNIT, like 1:0:5"
+            st.session_state[UNIT_NOTICE] = (
+                f"The link asked for unit “{str(asked)[:20]}”, which this model does not have (write {form}; "
+                f"units go from 0 to {spec.hidden_size - 1}), so the starting unit is shown instead.")
+    if UNIT_NOTICE in st.session_state:
+        controls.notice(st.session_state[UNIT_NOTICE])
+
+
+def _forget_notice() -> None:
+    st.session_state.pop(UNIT_NOTICE, None)
+
+
+def unit_picker(spec, default: Unit, context, label: str = "Unit to study and switch") -> Unit:
+    """The selected unit (URL `unit`). It returns to `default` when the model or concept changes."""
+    options = all_units(spec)
+    before = st.session_state.get(UNIT_CONTEXT, "unset")
+    if st.session_state.get(UNIT) not in options or (before != context and before is not None):
+        st.session_state[UNIT] = default if default in options else options[0]
+        if before not in ("unset", None):
+            _forget_notice()
+    st.session_state[UNIT_CONTEXT] = context
+    unit = st.selectbox(label, options, key=UNIT, format_func=lambda u: name_of(spec, u),
+                        persist_state="session", on_change=_forget_notice,
+                        help="Pick a unit here, or click a bar, a line or a square in the charts.")
+    st.query_params[UNIT] = unit_text(spec, unit)
+    return unit
+
+
+def pick_from_chart(key: str, spec, layer: int = 0, direction: int = 0) -> None:
+    """Chart callback: the clicked mark's customdata names the unit ([unit, step] on a one-slice
+    heatmap, [layer, direction, unit, …] on the Flags charts)."""
+    points = (st.session_state.get(key) or {}).get("selection", {}).get("points", [])
+    data = points[0].get("customdata") if points else None
+    if isinstance(data, dict):                     # a typed array arrives as {"0": …, "1": …}
+        data = [data[k] for k in sorted(data, key=lambda k: int(k) if str(k).isdigit() else -1)]
+    if not isinstance(data, (list, tuple)) or len(data) < 2:
+        return
+    try:
+        unit = (layer, direction, int(data[0])) if len(data) == 2 else tuple(int(v) for v in data[:3])
+    except (TypeError, ValueError):
+        return
+    if unit in set(all_units(spec)):
+        st.session_state[UNIT] = unit
+        _forget_notice()
+
+
+# ---- the concept, the clamp value ------------------------------------------------------------
+
+def concept_picker(concepts, task: str) -> tuple[str, str | None]:
+    """(concept, None) for a concept of the grammar, or (WORD_CHOICE, word) for a typed word."""
+    options = list(concepts) + [WORD_CHOICE]
+    if st.session_state.get(CONCEPT) not in options:
+        st.session_state[CONCEPT] = options[0]
+    concept = st.radio("Concept", options, key=CONCEPT, horizontal=True,
+                       format_func=lambda c: CONCEPT_LABELS.get(c, c))
+    if concept != WORD_CHOICE:
+        return concept, None
+    st.session_state.setdefault(WORD, DEFAULT_WORDS.get(task, "not"))
+    typed = st.text_input("Trigger word", key=WORD, max_chars=40,
+                          help="The units are ranked by how differently they behave after this word.")
+    words = tokenize(typed or "")
+    return WORD_CHOICE, (words[0] if words else None)
+
+
+def trigger_position(tokens, concept: str, word: str | None) -> int | None:
+    """Where the trigger first appears in `tokens`: the typed word, or a word of the concept."""
+    words = {word} if concept == WORD_CHOICE else set(TRIGGER_WORDS.get(concept, ()))
+    return next((t for t, token in enumerate(tokens) if token in words), None)
+
+
+def _card_flags(card: dict, spec) -> list[tuple[dict, Unit]]:
+    """The card's measured flags that fit this model: (entry, unit)."""
+    flags = card.get("flags") if isinstance(card.get("flags"), list) else []
+    found = []
+    for f in flags:
+        if not (isinstance(f, dict) and all(k in f for k in FLAG_CARD_KEYS)):
+            continue
+        if all(isinstance(f[k], (int, float)) for k in FLAG_CARD_KEYS[1:]):
+            unit = parse_unit(spec, f"{f['layer']}:{f['direction']}:{f['unit']}")
+            if unit is not None:
+                found.append((f, unit))
+    return found
+
+
+def card_units(card: dict, spec, concept: str) -> list[Unit]:
+    """The card's flag units for `concept` (usually one)."""
+    return [unit for f, unit in _card_flags(card, spec) if f["concept"] == concept]
+
+
+def card_flags(card: dict, spec) -> None:
+    """The flag units measured when the model was trained (its card), with their numbers."""
+    rows = [{"concept": str(f["concept"]), "unit": name_of(spec, unit), "AUROC": f["auroc"], "d": f["d"],
+             "typical on": f["on"], "typical off": f["off"], "flip rate": f["clamp_flip_rate"],
+             "random units": f["random_flip_rate"]} for f, unit in _card_flags(card, spec)]
+    if rows:
+        st.caption("Measured when the model was trained (★ in the chart): the best unit per concept.")
+        st.dataframe(rows, hide_index=True)
+
+
+def clamp_choice(score) -> tuple[str, float]:
+    """("off" | "on" | "zero", value): the unit's typical off / on value (from `score`) or 0."""
+    values = {"off": score.off, "on": score.on} if score is not None else {}
+    values["zero"] = 0.0
+    names = {"off": "its typical ‘off’ value", "on": "its typical ‘on’ value", "zero": "zero (switch it off)"}
+    if st.session_state.get(CLAMP_TO) not in values:
+        st.session_state[CLAMP_TO] = next(iter(values))
+    picked = st.radio("Clamp it to", list(values), key=CLAMP_TO, horizontal=True,
+                      format_func=lambda k: f"{names[k]} = {values[k]:+.2f}")
+    return picked, float(values[picked])
+
+
+# ---- the minimal pair ------------------------------------------------------------------------
+
+def pair_inputs(task: str) -> tuple[str, str]:
+    """Two editable sentences, prefilled with a prepared pair for the model's task."""
+    prepared = PAIRS.get(task) or [pair for pairs in PAIRS.values() for pair in pairs][:1]
+    before = st.session_state.get(PAIR_TASK)
+    follows = before != task and (st.session_state.get(PAIR_A), st.session_state.get(PAIR_B)) in \
+        [pair for pairs in PAIRS.values() for pair in pairs]
+    if PAIR_A not in st.session_state or PAIR_B not in st.session_state or follows:
+        st.session_state[PAIR_A], st.session_state[PAIR_B] = prepared[0]
+    st.session_state[PAIR_TASK] = task
+    if len(prepared) > 1:
+        st.selectbox("Prepared pairs", range(len(prepared)), key=PAIR_PICK, index=None,
+                     format_func=lambda k: " ↔ ".join(prepared[k]), on_change=_use_pair, args=(prepared,),
+                     placeholder="Pick a prepared pair, or edit the sentences below")
+    left, right = st.columns(2)
+    a = left.text_input("Sentence A", key=PAIR_A, max_chars=MAX_CHARS)
+    b = right.text_input("Sentence B", key=PAIR_B, max_chars=MAX_CHARS)
+    return a, b
+
+
+def _use_pair(prepared) -> None:
+    k = st.session_state.get(PAIR_PICK)
+    if k is not None:
+        st.session_state[PAIR_A], st.session_state[PAIR_B] = prepared[k]
+        st.session_state[PAIR_PICK] = None
+
+
+def clickable(fig, key: str, spec, layer: int = 0, direction: int = 0) -> None:
+    """A chart whose clicked bar, line point or heatmap cell selects that unit."""
+    st.plotly_chart(fig, key=key, theme=None, on_select=lambda: pick_from_chart(key, spec, layer, direction),
+                    selection_mode="points", config={"displaylogo": False})

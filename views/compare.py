@@ -1,0 +1,80 @@
+"""RNN, GRU and LSTM side by side on one sentence, one shared token cursor; then their gates."""
+import streamlit as st
+
+from rnnviz import figures
+from rnnviz.figures import theme
+from rnnviz.figures.gradients import gradient_curves_figure
+from rnnviz.figures.saturation import most_open_unit, saturation_figure, unit_gate_figure
+from rnnviz.ui import controls, loaders
+from rnnviz.ui.stepper import chart, stepper
+
+CLICK = "saturation_click"
+
+st.title("RNN vs LSTM vs GRU")
+st.caption("One sentence, read by the same task's three kinds of cell. ← and → move all three at once.")
+controls.show_notices()
+name = st.session_state[controls.MODEL]
+text = controls.usable_text(controls.sentence_box(name))
+names = loaders.task_models(name)
+
+
+def heading(n: str) -> str:
+    return f"{theme.CELL_NAMES[loaders.get_model(n).spec.cell]} · {controls.md_escape(n)}"
+
+
+def draw(_, step):
+    for column, n in zip(st.columns(len(names)), names):
+        trace = loaders.get_trace(n, text)
+        with column:
+            st.subheader(heading(n))
+            chart(figures.state_heatmap_figure(trace, "hidden", step=step), f"compare_hidden_{n}", trace.steps)
+            chart(figures.prediction_figure(trace, step), f"compare_prediction_{n}", trace.steps)
+            chart(gradient_curves_figure({n: trace}, step=step), f"compare_gradient_{n}", trace.steps)
+    st.caption("Bottom row: how much of the gradient of the last prediction gets back to each token "
+               "(1 = all of it, log scale). More on the Vanishing gradients page.")
+
+
+def clicked(sat):
+    """The gate unit last clicked in the scatter, if this model has it; else the most open one."""
+    points = (st.session_state.get(CLICK) or {}).get("selection", {}).get("points", [])
+    data = points[0].get("customdata") if points else None
+    if isinstance(data, list) and len(data) == 4 and data[0] in sat:
+        gate, *where = data
+        if all(0 <= int(i) < s for i, s in zip(where, sat[gate][0].shape)):
+            return gate, *(int(i) for i in where)
+    return most_open_unit(sat)
+
+
+def gates_section():
+    st.header("How the gates behave")
+    st.markdown("Each dot is one unit of one gate. Further right: more often shut (below 0.1). "
+                "Further up: more often wide open (above 0.9). "
+                "A forget-gate (LSTM) or update-gate (GRU) unit high up nearly always keeps its memory; "
+                "a dot near the corner is a soft, in-between gate. Click a dot to see that unit on your "
+                "sentence.")
+    gated = [n for n in names if loaders.get_model(n).spec.cell != "rnn"]
+    if not gated:
+        st.info("A plain RNN has no gates: its whole step is h = tanh(W·x + H·h_prev + b).", icon="ℹ️")
+        return
+    pick = gated[0] if len(gated) == 1 else st.segmented_control(
+        "Whose gates", gated, default=gated[-1], required=True, format_func=lambda n: theme.CELL_NAMES[
+            loaders.get_model(n).spec.cell])
+    sat = loaders.gate_saturation(pick, text)
+    unit = clicked(sat)
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(saturation_figure(sat, loaders.get_model(pick).spec.cell, unit), key=CLICK, theme=None,
+                        on_select="rerun", selection_mode="points", config={"displaylogo": False})
+        pool = "" if pick in loaders.session_models() else "its model card's held-out probe sentences and "
+        st.caption(f"Counted at every token of {pool}your sentence.")
+    with right:
+        chart(unit_gate_figure(loaders.get_trace(pick, text), *unit), "saturation_unit")
+        st.caption("The shaded bands are ‘shut’ (below 0.1) and ‘wide open’ (above 0.9).")
+
+
+if text:
+    if len(names) == 1:
+        st.info(controls.md_escape(f"{name} has no RNN, GRU and LSTM siblings, so it is shown alone."),
+                icon="ℹ️")
+    stepper(name, text, draw)
+    gates_section()
