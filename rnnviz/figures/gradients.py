@@ -18,16 +18,6 @@ from ..trace import Trace
 from . import theme
 from .common import cell_kind, check_index, check_slice, token_axis, token_label
 
-# TODO(theme): these labels and colours belong in theme.py (see the issue-5 note).
-CELL_COLOURS = {"rnn": "#D55E00", "gru": "#009E73", "lstm": "#0072B2"}   # Okabe-Ito
-STATE_DASH = {"hidden": "solid", "cell": "dash"}
-CLIPPED_DASH = "dot"
-CURVE_TITLE = "how much of the error signal reaches each token (1 = at the end)"
-CURVE_AXIS = "gradient ÷ its value at the end"
-GAIN_TITLE = "per-step gain ‖∂L/∂h<sub>t</sub>‖ ÷ ‖∂L/∂h<sub>t+1</sub>‖"
-PRODUCT_TITLE = "product of forget gates from t to the end (mean over units)"
-CONNECTIVITY_TITLE = "which words can move the answer: ‖∂L/∂x<sub>t</sub>‖ (strongest word = 1)"
-CONNECTIVITY_SCALE = "Cividis"     # sequential, colour-blind safe: dark = no influence
 MAX_STRIP_TEXT = 30                # write the words inside the strip up to this many tokens
 LOG_FLOOR = -12                    # colour floor of the connectivity strip: 10⁻¹²
 
@@ -40,7 +30,7 @@ def _positive(values: np.ndarray) -> np.ndarray:
 
 def _colour(trace: Trace, k: int) -> str:
     kind = cell_kind(trace)
-    return CELL_COLOURS.get(kind, theme.CLASS_COLOURS[k % len(theme.CLASS_COLOURS)])
+    return theme.CELL_COLOURS.get(kind, theme.CLASS_COLOURS[k % len(theme.CLASS_COLOURS)])
 
 
 def _states(trace: Trace, cell: bool) -> list[str]:
@@ -127,14 +117,14 @@ def gradient_curves_figure(traces: Mapping[str, Trace], *, cell: bool = True, st
             y = gradient_curve(trace, lay, direc, state=state)                    # [T]
             letter = theme.STATE_LETTERS[state]
             label = f"‖∂L/∂{letter}‖" if len(traces) == 1 else f"{theme.safe(name)} · {letter}"
-            fig.add_trace(_curve(x, _positive(y), label, _colour(trace, k), STATE_DASH[state], labels, scale))
+            fig.add_trace(_curve(x, _positive(y), label, _colour(trace, k), theme.STATE_DASH[state], labels, scale))
             if threshold is not None and state == "hidden" and np.nanmax(y, initial=0) > threshold:
                 fig.add_trace(_curve(x, _positive(clip(y, threshold)), f"{label} clipped",
-                                     _colour(trace, k), CLIPPED_DASH, labels, scale))
-    title = CURVE_TITLE
+                                     _colour(trace, k), theme.CLIPPED_DASH, labels, scale))
+    title = theme.CURVE_TITLE
     if spectral_radius is not None:
         title = f"untrained cells, ρ(W_hh) = {spectral_radius:.2f}: {title}"
-    _log_layout(fig, first, 420, title, CURVE_AXIS, scale, max_ticks=20)
+    _log_layout(fig, first, 420, title, theme.CURVE_AXIS, scale, max_ticks=20)
     if threshold is not None:
         _level(fig, threshold, f"clip at {threshold:g}", scale)
     for t, text in (marks or {}).items():
@@ -166,7 +156,7 @@ def step_gain_figure(traces: Mapping[str, Trace], layer: int = -1, direction: in
         labels = [token_label(trace, t) for t in range(trace.steps)]
         fig.add_trace(_curve(np.arange(trace.steps - 1), _positive(gain), theme.safe(name),
                              _colour(trace, k), "solid", labels, scale))
-    _log_layout(fig, first, 330, GAIN_TITLE, "gain per step", scale, max_ticks=12)
+    _log_layout(fig, first, 330, theme.GAIN_TITLE, "gain per step", scale, max_ticks=12)
     _level(fig, 1.0, "1 = no change", scale)
     return fig
 
@@ -182,7 +172,7 @@ def forget_product_figure(trace: Trace, layer: int = 0, direction: int = 0,
     labels = [token_label(trace, t) for t in range(trace.steps)]
     fig = go.Figure(_curve(np.arange(trace.steps), _positive(product), "∏ f", _colour(trace, 0),
                            "solid", labels, scale))
-    title = PRODUCT_TITLE if cell_kind(trace) == "lstm" else PRODUCT_TITLE.replace("forget", "update")
+    title = theme.PRODUCT_TITLE if cell_kind(trace) == "lstm" else theme.PRODUCT_TITLE.replace("forget", "update")
     return _log_layout(fig, trace, 330, title, "product", scale, max_ticks=12).update_layout(showlegend=False)
 
 
@@ -202,14 +192,14 @@ def connectivity_figure(traces: Mapping[str, Trace], scale: float = 1.0) -> go.F
     low = min(-1, max(LOG_FLOOR, int(np.floor(finite.min()))) if finite.size else -1)
     ticks = list(range(0, low - 1, -max(1, -low // 5)))[::-1]                     # …, 10⁻², 1
     fig = go.Figure(go.Heatmap(
-        z=z, x=np.arange(first.steps), y=names, zmin=low, zmax=0, colorscale=CONNECTIVITY_SCALE,
+        z=z, x=np.arange(first.steps), y=names, zmin=low, zmax=0, colorscale=theme.CONNECTIVITY_SCALE,
         customdata=raw, text=[words] * len(names),
         texttemplate="%{text}" if first.steps <= MAX_STRIP_TEXT else None,
         hovertemplate="%{y}<br>token %{x}: %{text}<br>‖∂L/∂x‖ = %{customdata:.2e}<extra></extra>",
         colorbar=dict(title=dict(text="÷ strongest"), tickvals=ticks,
                       ticktext=[f"10<sup>{v}</sup>" if v else "1" for v in ticks]),
     ))
-    theme.base_layout(fig, height=110 + 45 * len(names), title=CONNECTIVITY_TITLE, scale=scale)
+    theme.base_layout(fig, height=110 + 45 * len(names), title=theme.CONNECTIVITY_TITLE, scale=scale)
     fig.update_layout(xaxis=token_axis(first),
                       yaxis=dict(autorange="reversed", type="category", automargin=True))
     return fig

@@ -17,10 +17,6 @@ from ..trace import Trace
 from . import theme
 from .common import cell_kind, check_index, check_slice, slice_title, token_axis, token_label
 
-# TODO(theme): these labels and colours belong in theme.py (see the issue-5 note).
-GATE_COLOURS = {"input": "#009E73", "forget": "#0072B2", "output": "#CC79A7",
-                "reset": "#D55E00", "update": "#0072B2", "candidate": "#999999"}   # Okabe-Ito
-SATURATION_TITLE = "every gate unit: how often it is shut, how often wide open"
 SHUT_AXIS = f"fraction of steps shut (value < {LOW:g})"
 OPEN_AXIS = f"fraction of steps open (value > {HIGH:g})"
 
@@ -43,7 +39,7 @@ def saturation_figure(sat: Saturation, kind: str, selected: Unit | None = None,
         label = theme.gate_label(gate, kind)
         fig.add_trace(go.Scatter(
             x=low.ravel(), y=high.ravel(), mode="markers", name=theme.safe(label),
-            marker=dict(size=10 * scale, color=GATE_COLOURS.get(gate, theme.ACCENT), opacity=0.8,
+            marker=dict(size=10 * scale, color=theme.GATE_COLOURS.get(gate, theme.ACCENT), opacity=0.8,
                         line=dict(width=1, color="white")),
             customdata=[[gate, int(layer), int(d), int(u)] for layer, d, u in where],
             hovertemplate=(f"{theme.safe(label)}, unit %{{customdata[3]}}<br>shut %{{x:.0%}} of steps"
@@ -58,7 +54,7 @@ def saturation_figure(sat: Saturation, kind: str, selected: Unit | None = None,
             x=[low[layer, d, u]], y=[high[layer, d, u]], mode="markers", name="chosen unit",
             marker=dict(size=20 * scale, color="rgba(0,0,0,0)", line=dict(width=3, color=theme.HIGHLIGHT)),
             hoverinfo="skip"))
-    theme.base_layout(fig, height=440, title=SATURATION_TITLE, scale=scale)
+    theme.base_layout(fig, height=440, title=theme.SATURATION_TITLE, scale=scale)
     fig.update_layout(xaxis=dict(title=SHUT_AXIS, range=[-0.03, 1.03]), hovermode="closest",
                       yaxis=dict(title=OPEN_AXIS, range=[-0.03, 1.03], scaleanchor="x"),
                       legend=dict(orientation="h", y=-0.22, yanchor="top"), margin_b=int(110 * scale))
@@ -86,7 +82,7 @@ def unit_gate_figure(trace: Trace, gate: str, layer: int, direction: int, unit: 
     labels = [token_label(trace, t) for t in range(trace.steps)]
     fig = go.Figure(go.Scatter(
         x=np.arange(trace.steps), y=values, mode="lines+markers", showlegend=False,
-        line=dict(color=GATE_COLOURS.get(gate, theme.ACCENT), width=2.5 * scale),
+        line=dict(color=theme.GATE_COLOURS.get(gate, theme.ACCENT), width=2.5 * scale),
         customdata=np.arange(trace.steps)[:, None], text=labels,
         hovertemplate="token %{text}<br>value %{y:.3f}<extra></extra>"))
     band = dict(type="rect", xref="paper", x0=0, x1=1, line_width=0, fillcolor=theme.MUTED,

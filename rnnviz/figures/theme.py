@@ -46,6 +46,23 @@ FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 FONT_SIZE = 14               # at scale 1.0; teacher mode on a projector uses scale ~1.5
 
 
+# gradients figures
+CELL_COLOURS = {"rnn": "#D55E00", "gru": "#009E73", "lstm": "#0072B2"}   # Okabe-Ito
+STATE_DASH = {"hidden": "solid", "cell": "dash"}
+CLIPPED_DASH = "dot"
+CURVE_TITLE = "how much of the error signal reaches each token (1 = at the end)"
+CURVE_AXIS = "gradient ÷ its value at the end"
+GAIN_TITLE = "per-step gain ‖∂L/∂h<sub>t</sub>‖ ÷ ‖∂L/∂h<sub>t+1</sub>‖"
+PRODUCT_TITLE = "product of forget gates from t to the end (mean over units)"
+CONNECTIVITY_TITLE = "which words can move the answer: ‖∂L/∂x<sub>t</sub>‖ (strongest word = 1)"
+CONNECTIVITY_SCALE = "Cividis"     # sequential, colour-blind safe: dark = no influence
+
+# saturation figures
+GATE_COLOURS = {"input": "#009E73", "forget": "#0072B2", "output": "#CC79A7",
+                "reset": "#D55E00", "update": "#0072B2", "candidate": "#999999"}   # Okabe-Ito
+SATURATION_TITLE = "every gate unit: how often it is shut, how often wide open"
+
+
 def safe(text) -> str:
     """`text` escaped so plotly shows it literally: a token "<b>" must not turn bold.
 
