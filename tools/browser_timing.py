@@ -116,7 +116,7 @@ def wait_for_page(page, minimum_charts: int = 4) -> None:
 def time_steps(browser, url: str, repeats: int, click: bool) -> list[float]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.goto(f"{url}/?text={quote(SENTENCE)}")
+    page.goto(f"{url}/step_through?text={quote(SENTENCE)}")
     wait_for_page(page)
     page.locator("h1").first.click()                      # focus the page, not an input
     next_button = page.get_by_role("button", name="Next")
@@ -138,7 +138,7 @@ def time_steps(browser, url: str, repeats: int, click: bool) -> list[float]:
 def time_sentences(browser, url: str, repeats: int) -> list[float]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.goto(f"{url}/?text={quote(SENTENCE)}")
+    page.goto(f"{url}/step_through?text={quote(SENTENCE)}")
     wait_for_page(page)
     charts = page.evaluate(f"() => document.querySelectorAll('{CHART}').length")
     box = page.locator(".st-key-text textarea")
@@ -160,7 +160,7 @@ def time_sessions(browser, url: str, repeats: int) -> list[float]:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         start = time.perf_counter()
-        page.goto(f"{url}/?text={quote(SENTENCE)}", wait_until="commit")
+        page.goto(f"{url}/step_through?text={quote(SENTENCE)}", wait_until="commit")
         page.wait_for_selector(CHART, timeout=120_000)
         results.append((time.perf_counter() - start) * 1000)
         context.close()

@@ -33,6 +33,7 @@ st.caption("The lesson describes W as emb_size × hid_size. PyTorch stores the s
            "side (transposed), hid_size × emb_size, so that W·x works with x standing as a column. It is "
            "the same map from token to state; the shapes below are PyTorch's, rows × columns.")
 text = controls.usable_text(controls.sentence_box(name))
+size = controls.figure_scale()
 
 
 def where(spec) -> tuple[int, int]:
@@ -63,12 +64,12 @@ def draw(trace, step):
         st.caption(" ".join(notes))
     kind = model.spec.cell
     st.subheader(f"The {theme.CELL_NAMES[kind]} cell at t = {step}")
-    chart(simple_cell_figure(terms), "anatomy_simple")
+    chart(simple_cell_figure(terms, scale=size), "anatomy_simple", download=True)
     if kind in GATED:
         st.markdown("An LSTM or GRU computes this same sum for every gate at once: the matrices above "
                     "hold one block per gate. Each block then gets its own equation:")
         st.markdown(GATED[kind])
-        chart(gate_equations_figure(terms), "anatomy_gates")
+        chart(gate_equations_figure(terms, scale=size), "anatomy_gates", download=True)
     else:
         st.caption("A plain RNN has no gates: this one sum is its whole step.")
 

@@ -6,7 +6,7 @@ from rnnviz.figures import theme
 from rnnviz.figures.gradients import gradient_curves_figure
 from rnnviz.figures.saturation import most_open_unit, saturation_figure, unit_gate_figure
 from rnnviz.ui import controls, loaders
-from rnnviz.ui.stepper import chart, stepper
+from rnnviz.ui.stepper import chart, chart_config, stepper
 
 CLICK = "saturation_click"
 
@@ -16,6 +16,7 @@ controls.show_notices()
 name = st.session_state[controls.MODEL]
 text = controls.usable_text(controls.sentence_box(name))
 names = loaders.task_models(name)
+size = controls.figure_scale()
 
 
 def heading(n: str) -> str:
@@ -27,9 +28,10 @@ def draw(_, step):
         trace = loaders.get_trace(n, text)
         with column:
             st.subheader(heading(n))
-            chart(figures.state_heatmap_figure(trace, "hidden", step=step), f"compare_hidden_{n}", trace.steps)
-            chart(figures.prediction_figure(trace, step), f"compare_prediction_{n}", trace.steps)
-            chart(gradient_curves_figure({n: trace}, step=step), f"compare_gradient_{n}", trace.steps)
+            chart(figures.state_heatmap_figure(trace, "hidden", step=step, scale=size), f"compare_hidden_{n}",
+                  trace.steps, download=True)
+            chart(figures.prediction_figure(trace, step, scale=size), f"compare_prediction_{n}", trace.steps)
+            chart(gradient_curves_figure({n: trace}, step=step, scale=size), f"compare_gradient_{n}", trace.steps)
     st.caption("Bottom row: how much of the gradient of the last prediction gets back to each token "
                "(1 = all of it, log scale). More on the Vanishing gradients page.")
 
@@ -63,12 +65,12 @@ def gates_section():
     unit = clicked(sat)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(saturation_figure(sat, loaders.get_model(pick).spec.cell, unit), key=CLICK, theme=None,
-                        on_select="rerun", selection_mode="points", config={"displaylogo": False})
+        st.plotly_chart(saturation_figure(sat, loaders.get_model(pick).spec.cell, unit, scale=size), key=CLICK,
+                        theme=None, on_select="rerun", selection_mode="points", config=chart_config(CLICK))
         pool = "" if pick in loaders.session_models() else "its model card's held-out probe sentences and "
         st.caption(f"Counted at every token of {pool}your sentence.")
     with right:
-        chart(unit_gate_figure(loaders.get_trace(pick, text), *unit), "saturation_unit")
+        chart(unit_gate_figure(loaders.get_trace(pick, text), *unit, scale=size), "saturation_unit")
         st.caption("The shaded bands are ‘shut’ (below 0.1) and ‘wide open’ (above 0.9).")
 
 

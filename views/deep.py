@@ -33,9 +33,9 @@ def answer(trace) -> tuple[str, float]:
 
 
 def draw(trace, step):
-    chart(layers_figure(trace, step), "deep_layers")
+    chart(layers_figure(trace, step, scale=size), "deep_layers", download=True)
     if spec.bidirectional and spec.head == "classifier":
-        chart(concat_figure(trace, step, spec.pooling), "deep_concat")
+        chart(concat_figure(trace, step, spec.pooling, scale=size), "deep_concat")
         st.caption("Each row is one long vector: the forward units, then the backward units. The lower row is "
                    "what the classifier multiplies by its weights"
                    + (": the forward state after the last word beside the backward state after the first word, "
@@ -45,7 +45,7 @@ def draw(trace, step):
     st.subheader("The gates of every layer and direction at this token")
     for (layer, d), column in zip(slices, st.columns(len(slices))):
         with column:
-            chart(gate_strips_figure(trace, step, layer=layer, direction=d), f"deep_gates_{layer}_{d}")
+            chart(gate_strips_figure(trace, step, layer=layer, direction=d, scale=size), f"deep_gates_{layer}_{d}")
 
 
 st.title("Deeper networks")
@@ -54,6 +54,7 @@ st.caption("Two ways to make a recurrent network bigger: read the sentence in bo
 controls.show_notices()
 name = st.session_state[controls.MODEL]
 spec = loaders.get_model(name).spec
+size = controls.figure_scale()
 deep = [m for m in DEEP_MODELS if m in loaders.model_names()]
 if spec.layers == 1 and not spec.bidirectional:
     st.info(f"{controls.md_escape(name)} has one layer that reads left to right. Below it is drawn for comparison; "

@@ -5,7 +5,7 @@ from rnnviz.analysis.flags import FLAG_CONCEPTS
 from rnnviz.figures import flags as figs
 from rnnviz.figures import theme
 from rnnviz.text import tokenize
-from rnnviz.ui import controls, loaders, units
+from rnnviz.ui import controls, loaders, share, units
 from rnnviz.ui.stepper import chart
 
 GATE_HINT = {
@@ -26,6 +26,7 @@ model = loaders.get_model(name)
 spec, card, task = model.spec, loaders.card(name), controls.task_of(name)
 controls.show_notices()
 text = controls.usable_text(controls.sentence_box(name))
+size = controls.figure_scale()
 if text:
     units.read_link(spec)                     # a unit the link asks for, checked once a sentence is read
     controls.show_notices()
@@ -48,12 +49,13 @@ if text:
         left, right = st.columns([2, 3])
         with left:
             units.clickable(figs.unit_ranking_figure(ranking, spec.layers, spec.directions, marked=starred,
-                                                     selected=unit, state=figs.flag_kind(trace)), "flag_ranking", spec)
+                                                     selected=unit, state=figs.flag_kind(trace), scale=size), "flag_ranking", spec)
         with right:
             best = list(dict.fromkeys([unit] + [s.key for s in ranking[:4]]))
-            units.clickable(figs.flag_lines_figure(trace, best, mark, selected=unit), "flag_lines", spec)
+            units.clickable(figs.flag_lines_figure(trace, best, mark, selected=unit, scale=size), "flag_lines", spec)
     st.subheader(f"How the gates set and hold {units.name_of(spec, unit)}")
-    chart(figs.unit_gates_figure(trace, unit, figs.biggest_change(trace, unit) if mark is None else mark), "flag_gates")
+    chart(figs.unit_gates_figure(trace, unit, figs.biggest_change(trace, unit) if mark is None else mark, scale=size),
+          "flag_gates", download=True)
     st.caption(("Shaded: the first trigger word. " if mark is not None else "Shaded: where this unit changes most. ")
                + GATE_HINT[spec.cell] + (" A backward unit reads right to left: its ‘afterwards’ is to the left."
                                          if unit[1] else "") + " Real networks seldom keep one tidy flag per idea: a fact is often shared "
@@ -67,7 +69,7 @@ if text:
     if tokenize(text_a) and tokenize(text_b):
         pair = loaders.flag_pair(name, text_a, text_b)
         for kind in ["flag", "hidden"] if pair.state == "cell" else ["flag"]:
-            units.clickable(figs.pair_diff_figure(pair, kind, selected=unit), f"pair_{kind}", spec)
+            units.clickable(figs.pair_diff_figure(pair, kind, selected=unit, scale=size), f"pair_{kind}", spec)
         st.caption("Biggest differences: " + ", ".join(f"{units.name_of(spec, r[:3])} ({r[3]:.2f})" for r in pair.ranking[:3]))
     else:
         st.info("Type a sentence in both boxes to compare them.", icon="✍️")
@@ -78,7 +80,8 @@ if text:
                 "matters: a test of cause, not just a pattern that happens to match.")
     _, value = units.clamp_choice(next((s for s in ranking if s.key == unit), None))
     after = loaders.get_trace(name, text, clamp={unit: value})
-    chart(figs.clamp_effect_figure(trace, after, f"{units.name_of(spec, unit)} = {value:+.2f}"), "clamp_effect")
+    chart(figs.clamp_effect_figure(trace, after, f"{units.name_of(spec, unit)} = {value:+.2f}", scale=size),
+          "clamp_effect", download=True)
     st.markdown("  \n".join(f"After token {t} “{controls.md_escape(tok)}”: **{controls.md_escape(was)}** ({p:.0%}) → "
                             f"**{controls.md_escape(now)}** ({q:.0%})" for t, tok, was, p, now, q in
                             figs.prediction_changes(trace, after)) or "No prediction on this sentence changed.")
@@ -89,4 +92,6 @@ if text:
         chance.metric("Flip rate of 5 random units", f"{rates[1]:.1%}")
         st.caption("Over the practice sentences whose prediction depends on the concept, each unit was pinned to "
                    "its ‘on’ value where the concept was off and to ‘off’ where it was on: these are the shares of "
-                   "those predictions that changed. A real flag beats the random units by far.")
+                   "those predictions that changed, counting a change of choice between the competing words "
+                   "(says or say, she, he or they, happy or sad). A real flag beats the random units by far.")
+    share.share(trace, name)

@@ -6,7 +6,7 @@ from rnnviz.errors import RnnvizError
 from rnnviz.figures import final_prediction, theme
 from rnnviz.figures.gradients import (connectivity_figure, forget_product_figure, gradient_curves_figure,
                                       label_position, step_gain_figure)
-from rnnviz.ui import controls, loaders
+from rnnviz.ui import controls, loaders, share
 from rnnviz.ui.stepper import chart
 
 LAB_TEXT = controls.examples()["ideas"]["vanishing"][0]
@@ -19,6 +19,7 @@ st.caption("To learn that an early word matters, the correction from the answer 
 controls.show_notices()
 name = st.session_state[controls.MODEL]
 text = controls.usable_text(controls.sentence_box(name))
+size = controls.figure_scale()
 st.markdown("At each step back the gradient is multiplied by how much that step's state depends on the one "
             "before. Many factors below 1 shrink it towards nothing (it **vanishes**); above 1 it grows "
             "(it **explodes**). For a plain RNN every factor holds the same matrix W_hh (the lesson's H):")
@@ -55,10 +56,10 @@ if text:
         except RnnvizError as err:
             st.info(controls.md_escape(f"{n}: {err}"), icon="ℹ️")
     chart(gradient_curves_figure(traces, marks={target[1]: "L is read here"} if isinstance(target, tuple)
-                                 else None), "gradient_curves")
+                                 else None, scale=size), "gradient_curves", download=True)
     st.caption("1 means all of the signal arrived; 10⁻³ a thousandth. Each grid line down is ten times less. "
                "Dashed: the LSTM's cell state c, its long-term memory lane.")
-    chart(connectivity_figure(traces), "connectivity")
+    chart(connectivity_figure(traces, scale=size), "connectivity", download=True)
     st.caption("How much a small change to each word would change L. Bright words can still move the "
                "answer; dark ones barely reach it.")
 
@@ -77,8 +78,8 @@ rho = spectral_radius(loaders.untrained("rnn", scale, act, bias).rnn.weight_hh_l
 mid.metric("Spectral radius ρ(W_hh)", f"{rho:.2f}", help="The largest |eigenvalue| of the plain RNN's W_hh, "
            "computed from the matrix. Each gate block of the GRU and LSTM is built the same way.")
 right.caption("A bias of +3 starts the forget gate near σ(3) ≈ 0.95: the memory, and its gradient, survive.")
-chart(gradient_curves_figure(lab, threshold=None if clip_at == "off" else clip_at, spectral_radius=rho),
-      "lab_curves")
+chart(gradient_curves_figure(lab, threshold=None if clip_at == "off" else clip_at, spectral_radius=rho,
+                             scale=size), "lab_curves")
 st.caption(controls.md_escape(f"They read “{LAB_TEXT}” ({lab['RNN'].steps} tokens).") +
            " At scale 3 the plain RNN explodes: early tokens get gradients thousands of times larger than the "
            "last. relu passes the gradient on unchanged where a unit is on and blocks it where it is off. "
@@ -86,10 +87,10 @@ st.caption(controls.md_escape(f"They read “{LAB_TEXT}” ({lab['RNN'].steps} t
            "vanished gradient.")
 gain, carousel = st.columns(2)
 with gain:
-    chart(step_gain_figure(lab), "lab_gain")
+    chart(step_gain_figure(lab, scale=size), "lab_gain")
     st.caption("The factor of each single step back. 20 steps of 0.8 leave 0.8²⁰ ≈ 0.01.")
 with carousel:
-    chart(forget_product_figure(lab["LSTM"]), "lab_forget")
+    chart(forget_product_figure(lab["LSTM"], scale=size), "lab_forget")
     st.caption("The LSTM's forget gates multiplied from token t to the end: how much of c survives the trip. "
                "With f ≈ 1 it stays near 1, the 'constant error carousel'.")
 
@@ -108,7 +109,8 @@ def recall_contrast(recall):
     pos = label_position(first, loaders.get_model(RECALL[0]).labels)
     colour = None if pos is None else first.tokens[pos]
     pair = {n: loaders.get_trace(n, recall, colour) for n in RECALL}
-    chart(gradient_curves_figure(pair, marks=None if pos is None else {pos: "the colour"}), "recall_curves")
+    chart(gradient_curves_figure(pair, marks=None if pos is None else {pos: "the colour"}, scale=size),
+          "recall_curves")
     st.caption("When almost none of the gradient gets back to the colour, training has no way to teach the "
                "network to keep it. Compare each model's numbers with its accuracy.")
     for column, (n, trace) in zip(st.columns(2), pair.items()):
@@ -137,3 +139,4 @@ if set(RECALL) <= set(loaders.model_names()):
 else:
     st.info("The recall models (recall-rnn, recall-lstm) are not installed, so this part is not shown.",
             icon="📦")
+share.share(loaders.get_trace(name, text) if text else None, name)

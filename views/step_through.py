@@ -11,24 +11,28 @@ st.caption("The network reads one token at a time. Each step takes the token and
 controls.show_notices()
 name = st.session_state[controls.MODEL]
 text = controls.usable_text(controls.sentence_box(name))
+size = controls.figure_scale()
 
 
 def draw(trace, step):
+    if controls.teaching():
+        controls.predict_then_reveal(name, text, trace, step)
     unrolled, rolled = st.columns([3, 1])
     with unrolled:
-        chart(figures.unrolled_figure(trace, step, head_label=controls.head_label(name)), "chain", trace.steps)
+        chart(figures.unrolled_figure(trace, step, head_label=controls.head_label(name), scale=size), "chain",
+              trace.steps, download=True)
     with rolled:
-        chart(figures.rolled_figure(trace, step), "loop")
-    chart(figures.state_heatmap_figure(trace, "hidden", step=step), "hidden", trace.steps)
+        chart(figures.rolled_figure(trace, step, scale=size), "loop")
+    chart(figures.state_heatmap_figure(trace, "hidden", step=step, scale=size), "hidden", trace.steps, download=True)
     if trace.cell is not None:
-        chart(figures.state_heatmap_figure(trace, "cell", step=step), "cell", trace.steps)
+        chart(figures.state_heatmap_figure(trace, "cell", step=step, scale=size), "cell", trace.steps, download=True)
     inside, predicted = st.columns(2)
     with inside:
         st.subheader(f"Inside the cell at x{_sub(step)}")
-        chart(figures.gate_strips_figure(trace, step), "gates")
+        chart(figures.gate_strips_figure(trace, step, scale=size), "gates", download=True)
     with predicted:
         st.subheader("The prediction, token by token")
-        chart(figures.prediction_figure(trace, step), "prediction", trace.steps)
+        chart(figures.prediction_figure(trace, step, scale=size), "prediction", trace.steps, download=True)
 
 
 def _sub(t: int) -> str:

@@ -202,3 +202,49 @@ def flag_flip_rates(name: str, concept: str, unit: tuple[int, int, int]) -> tupl
 def flag_pair(name: str, text_a: str, text_b: str):
     """analysis.flags.minimal_pair of the two texts (a PairDiff)."""
     return _flags_of(name, ("pair", text_a, text_b))
+
+
+# ---- make: training data, and the snapshots of a session's training job ------------------------
+
+SESSION_SNAPSHOTS = "session_snapshots"  # (id(job), index, what...) -> Model | Trace | ranking
+SNAPSHOT_PROBE = 60                      # probe sentences for a snapshot's flag ranking (small: 10 snapshots)
+
+
+@st.cache_resource(show_spinner=False)
+def training_data(task: str):
+    """train.make_data(task), built once per server. Read-only for every session's training."""
+    from rnnviz.train import make_data
+    return make_data(task)
+
+
+def _snapshot_cached(job, index: int, what: tuple, compute):
+    cache = st.session_state.setdefault(SESSION_SNAPSHOTS, {})
+    key = (id(job), index, what)
+    if key not in cache:
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = compute()
+    return cache[key]
+
+
+def snapshot_model(job, index: int) -> Model:
+    """The model as it was at the job's snapshot `index` (a copy: the job's model is untouched)."""
+    def build():
+        final = job.result.model
+        model = Model(final.spec, final.vocab, dict(final.card))
+        model.load_state_dict(job.snapshots[index][1])
+        return model.eval()
+    return _snapshot_cached(job, index, ("model",), build)
+
+
+def snapshot_trace(job, index: int, text: str) -> Trace:
+    return _snapshot_cached(job, index, ("trace", text), lambda: rnnviz.trace(snapshot_model(job, index), text))
+
+
+def snapshot_ranking(job, index: int, concept: str) -> list:
+    """analysis.flags.unit_scores of the snapshot for `concept` on the first SNAPSHOT_PROBE probe sentences."""
+    def rank():
+        from rnnviz.analysis import flags
+        probe = list(flag_probe(job.task))[:SNAPSHOT_PROBE]
+        return flags.unit_scores(snapshot_model(job, index), probe, concept) if probe else []
+    return _snapshot_cached(job, index, ("ranking", concept), rank)

@@ -11,7 +11,7 @@ from typing import Callable
 import streamlit as st
 
 from rnnviz.trace import Trace
-from rnnviz.ui import controls, loaders
+from rnnviz.ui import controls, loaders, share
 
 AUTOPLAY_SECONDS = 1.0
 LAST_TICK = "autoplay_last_tick"
@@ -33,6 +33,7 @@ def _at_cursor(model_name: str, text: str, draw: Draw) -> None:
     controls.step_buttons(trace.steps)
     step = controls.step_slider(trace.steps)
     draw(trace, step)
+    share.share(trace, model_name)          # in the fragment: the link follows the step
 
 
 def _tick_due() -> bool:
@@ -44,13 +45,21 @@ def _tick_due() -> bool:
     return True
 
 
-def chart(fig, key: str, steps: int | None = None) -> None:
-    """A plotly figure; with `steps`, a click on one of its markers moves the cursor there."""
+def chart_config(key: str) -> dict:
+    """The modebar stays (its camera saves a PNG named after the figure), without the plotly logo."""
+    return {"displaylogo": False, "toImageButtonOptions": {"filename": f"rnnviz-{key}", "scale": 2}}
+
+
+def chart(fig, key: str, steps: int | None = None, download: bool = False) -> None:
+    """A plotly figure; with `steps`, a click on one of its markers moves the cursor there; with
+    `download`, a button under it saves it as HTML (built only when clicked)."""
     if steps is None:
-        st.plotly_chart(fig, key=key, theme=None, config={"displaylogo": False})
-        return
-    st.plotly_chart(fig, key=key, theme=None, on_select=lambda: _jump(key, steps),
-                    selection_mode="points", config={"displaylogo": False})
+        st.plotly_chart(fig, key=key, theme=None, config=chart_config(key))
+    else:
+        st.plotly_chart(fig, key=key, theme=None, on_select=lambda: _jump(key, steps),
+                        selection_mode="points", config=chart_config(key))
+    if download:
+        share.figure_download(fig, key)
 
 
 def _jump(key: str, steps: int) -> None:

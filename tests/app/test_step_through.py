@@ -12,11 +12,17 @@ import rnnviz
 from rnnviz.figures.theme import HIGHLIGHT
 from rnnviz.text import MAX_TOKENS, tokenize
 
+from . import appkit
 from .appkit import (assert_no_live_markup, assert_no_raw_html_in_charts, assert_ok, charts,
-                     column_of_step_param, cursor, heatmap_z, highlighted_columns, open_app,
+                     column_of_step_param, cursor, heatmap_z, highlighted_columns,
                      rendered, step_slider, texts, tick_tokens)
 
 SENTENCE = "alice says the movie was good . she is happy ."     # 11 tokens, all known to story-*
+
+
+def open_app(**query):
+    """The step-through page, opened as a link to it would (the guided tour is the landing page)."""
+    return appkit.open_app(page="views/step_through.py", **query)
 
 
 @lru_cache(maxsize=None)

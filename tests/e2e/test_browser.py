@@ -37,7 +37,8 @@ JS_HIDDEN = f"""() => {{
 
 
 def link(url: str, **query: str) -> str:
-    return url + "/?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items())
+    """A link to the Step-through page with these query parameters."""
+    return url + "/step_through?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items())
 
 
 def wait_for_charts(page, minimum: int = 4) -> None:
@@ -115,7 +116,7 @@ def test_arrow_keys_step_the_cursor_and_the_highlight(page, app_url, artifacts):
 
 
 def test_a_typed_sentence_redraws_the_charts_with_its_numbers(page, app_url):
-    page.goto(app_url + "/")
+    page.goto(app_url + "/step_through")
     wait_for_charts(page)
     box = page.locator(".st-key-text textarea")
     box.fill(NEW_SENTENCE)

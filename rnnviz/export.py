@@ -1,0 +1,68 @@
+"""A Trace (or a figure) as a file a student can keep: CSV tables, the CLI's JSON, stand-alone HTML.
+
+Pure builders, no Streamlit: the app's download buttons (rnnviz.ui.share) only hand these on.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .trace import Trace
+
+STATE_COLUMNS = ["t", "token", "layer", "direction", "unit", "h", "c"]     # then one column per gate
+
+
+def trace_json(trace: Trace) -> str:
+    """Exactly `python -m rnnviz trace --json`: every Trace field under its own name."""
+    return json.dumps(trace.to_json())
+
+
+def states_csv(trace: Trace) -> str:
+    """One row per token × layer × direction × unit: h, c (empty unless LSTM) and every gate."""
+    gates = list(trace.gates)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(STATE_COLUMNS + gates)
+    layers, directions, steps, units = trace.hidden.shape                # [L, D, T, H]
+    for t in range(steps):
+        for layer in range(layers):
+            for d in range(directions):
+                for u in range(units):
+                    at = (layer, d, t, u)
+                    c = "" if trace.cell is None else repr(float(trace.cell[at]))
+                    writer.writerow([t, trace.tokens[t], layer, d, u, repr(float(trace.hidden[at])), c]
+                                    + [repr(float(trace.gates[g][at])) for g in gates])
+    return out.getvalue()
+
+
+def token_columns(trace: Trace) -> list[str]:
+    """The per-token table's header: t, token, known, p(label)…, grad_h / grad_c per slice, connectivity."""
+    layers, directions = trace.grad_hidden.shape[:2]
+    slices = [f"l{layer}d{d}" for layer in range(layers) for d in range(directions)]
+    return (["t", "token", "known"] + [f"p({label})" for label in trace.labels]
+            + [f"grad_h_{s}" for s in slices]
+            + ([f"grad_c_{s}" for s in slices] if trace.grad_cell is not None else [])
+            + ["connectivity"])
+
+
+def tokens_csv(trace: Trace) -> str:
+    """One row per token: whether the model knows it, the probabilities after it, ‖∂L/∂h‖, ‖∂L/∂c‖
+    of every layer and direction, and ‖∂L/∂x‖ (L is trace.target, named in the JSON)."""
+    layers, directions = trace.grad_hidden.shape[:2]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(token_columns(trace))
+    for t in range(trace.steps):
+        grads = [trace.grad_hidden[layer, d, t] for layer in range(layers) for d in range(directions)]
+        if trace.grad_cell is not None:
+            grads += [trace.grad_cell[layer, d, t] for layer in range(layers) for d in range(directions)]
+        writer.writerow([t, trace.tokens[t], int(bool(trace.known[t]))]
+                        + [repr(float(p)) for p in trace.probs[t]]
+                        + [repr(float(g)) for g in grads] + [repr(float(trace.connectivity[t]))])
+    return out.getvalue()
+
+
+def figure_html(fig) -> str:
+    """A plotly figure as one self-contained HTML page (plotly.js inside: it opens offline)."""
+    return fig.to_html(include_plotlyjs=True, full_html=True)

@@ -1,0 +1,317 @@
+"""Streamlit glue for the Make pages: a training job per session, its snapshots, and uploads.
+
+Training runs in a background thread owned by the session (one `Job` in st.session_state), not
+in the script run: a click in the browser reruns the script, which would otherwise interrupt a
+training loop inside the run. The page polls the job from a fragment (`live_panel`, run_every),
+so the curves grow while the student keeps using the page; Stop sets the job's Event, which
+train()'s `should_stop` reads before every step, and the model keeps what it has learnt.
+The thread never touches st.*; the finished model joins the session's models in a script run
+(`collect`). A server-wide semaphore lets at most TRAINING_SLOTS jobs train at once.
+"""
+from __future__ import annotations
+
+import io
+import json
+import sys
+import threading
+from dataclasses import dataclass, field
+
+import streamlit as st
+import torch
+
+from rnnviz import recipes
+from rnnviz import train as training
+from rnnviz.errors import CheckpointError, RnnvizError
+from rnnviz.lesson import load_lesson_model
+from rnnviz.model import Model
+from rnnviz.tasks import get_task
+from rnnviz.text import tokenize
+from rnnviz.ui import controls, loaders
+
+# Session-state keys (see controls.py for the shared ones).
+JOB = "make_job"
+SETTING = "make_"                      # prefix of the training settings' widget keys
+STOP = "make_stop"
+SNAPSHOT = "make_snapshot"
+CONCEPT = "make_concept"
+WEIGHTS_FILE, VOCAB_FILE = "lesson_weights", "lesson_vocab"
+LESSON_CELL, LESSON_LABELS = "lesson_cell", "lesson_labels"
+LESSON_POOLING = "lesson_pooling_"     # + cell: each cell kind has its own default pooling
+LESSON_RESULT = "lesson_result"        # ("ok", model name) | ("error", message)
+
+CAPS = {"emb": 32, "hidden": 64, "layers": 2, "steps": 3000}   # keeps a class on one server responsive
+TRAINING_SLOTS = threading.BoundedSemaphore(2)                  # jobs training at once, server-wide
+SNAPSHOTS = 10                          # about one snapshot per 10 % of the steps
+POLL_SECONDS = 1.0
+MAX_VOCAB_BYTES = 8 * 2**20
+LESSON_POOLING_DEFAULT = {"lstm": "last", "gru": "last", "rnn": "mean"}
+DEFAULT_LABELS = "World, Sports, Business, Sci/Tech"
+NOTEBOOK_CODE = ('torch.save(net.state_dict(), "model.pt")\n'
+                 'open("vocab.txt", "w").write("\\n".join(vocab.get_itos()))')
+
+
+@dataclass(eq=False)
+class Job:
+    """One training run: its settings, live history and snapshots (written by the thread)."""
+
+    task: str
+    cell: str
+    options: dict
+    history: list = field(default_factory=list)
+    snapshots: list = field(default_factory=list)     # (step, state_dict copy), in step order
+    stop: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
+    result: training.TrainResult | None = None
+    data: training.Data | None = None
+    error: str | None = None
+    started: bool = False                             # has a training slot
+    name: str | None = None                           # once collected into the session's models
+
+    @property
+    def total(self) -> int:
+        return self.options["steps"]
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def snapshot_due(self, step: int) -> bool:
+        every = max(1, self.total // SNAPSHOTS)
+        return step == 1 or step % every == 0
+
+    def on_progress(self, step: int, total: int, record: dict) -> None:
+        self.history.append(dict(record))
+        if self.snapshot_due(step):
+            model = _training_model()
+            if model is not None:
+                self.snapshots.append((step, _copy(model)))
+
+
+def _copy(model: Model) -> dict:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def _training_model() -> Model | None:
+    """The model train() is training, read from its frame: train() hands `progress` only metrics.
+    (A `model` argument to the callback would be cleaner; see the issue note.)"""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is training.train.__code__:
+            model = frame.f_locals.get("model")
+            return model if isinstance(model, Model) else None
+        frame = frame.f_back
+    return None
+
+
+def _run(job: Job) -> None:
+    """The thread: wait for a slot, train, keep the final weights as the last snapshot."""
+    with TRAINING_SLOTS:
+        job.started = True
+        try:
+            job.result = training.train(job.task, job.cell, data=job.data, progress=job.on_progress,
+                                        should_stop=job.stop.is_set, **job.options)
+        except RnnvizError as err:
+            job.error = str(err)
+        except Exception as err:  # noqa: BLE001 — a student sees a sentence, never a traceback
+            job.error = f"Training failed ({type(err).__name__}). Try smaller sizes or another seed."
+            return
+    if job.result is not None and (not job.snapshots or job.snapshots[-1][0] != job.result.steps):
+        job.snapshots.append((job.result.steps, _copy(job.result.model)))
+
+
+# ---- the session's job -----------------------------------------------------------------------
+
+def current_job() -> Job | None:
+    return st.session_state.get(JOB)
+
+
+def settings() -> dict:
+    """The training widgets' values as train() keywords (task and cell separate), capped."""
+    s = {k[len(SETTING):]: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith(SETTING)}
+    task, cell = s.get("task", "sentiment"), s.get("cell", "lstm")
+    options = {"seed": int(s.get("seed", 0)), "emb": min(int(s.get("emb", 16)), CAPS["emb"]),
+               "hidden": min(int(s.get("hidden", 32)), CAPS["hidden"]),
+               "layers": min(int(s.get("layers", 1)), CAPS["layers"]),
+               "bidirectional": bool(s.get("bidirectional")) and get_task(task).head != "lm",
+               "steps": min(int(s.get("steps", 300)), CAPS["steps"]), "lr": float(s.get("lr", 3e-3)),
+               "clip": float(s.get("clip", 1.0)), "forget_bias": float(s.get("forget_bias", 0.0)) if cell == "lstm" else 0.0}
+    return {"task": task, "cell": cell, "options": options}
+
+
+def start() -> None:
+    """Button callback: start a job from the widgets (one job per session at a time)."""
+    job = current_job()
+    if job is not None and job.running:
+        return
+    s = settings()
+    job = Job(s["task"], s["cell"], s["options"], data=loaders.training_data(s["task"]))
+    job.thread = threading.Thread(target=_run, args=(job,), daemon=True, name="rnnviz-train")
+    st.session_state[JOB] = job
+    st.session_state.pop(SNAPSHOT, None)          # the new job has its own snapshots
+    job.thread.start()
+
+
+def stop() -> None:
+    job = current_job()
+    if job is not None:
+        job.stop.set()
+
+
+def collect(job: Job | None) -> bool:
+    """Put a finished job's model into the session's models (once). True if it was new."""
+    if job is None or job.running or job.result is None or job.name is not None:
+        return False
+    model, own = job.result.model, loaders.session_models()
+    n = 1 + sum(1 for name in own if name.startswith(f"my-{job.task}-{job.cell}-"))
+    job.name = f"my-{job.task}-{job.cell}-{n}"
+    settings_ = {**job.options, "pooling": "last", "batch": 64}
+    model.card = recipes.make_card(
+        job.result, job.data, flags=None,
+        description=f"yours: {recipes.default_description(job.task, job.cell, settings_)}, trained here",
+        command=recipes.command_line(job.task, job.cell, job.options["seed"], settings_, None),
+        extra={"trained_in": "the app (this session only)"})
+    own[job.name] = model
+    return True
+
+
+def use_model(name: str) -> None:
+    """Button callback: show `name` on every page (the sidebar picker's value)."""
+    st.session_state[controls.MODEL] = name
+
+
+def weights_bytes(model: Model) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return buffer.getvalue()
+
+
+def card_bytes(model: Model) -> bytes:
+    card = {**model.card, "spec": model.spec.to_dict(), "vocab": model.vocab.tokens}
+    return json.dumps(card, indent=1, ensure_ascii=False).encode("utf-8")
+
+
+# ---- the lesson notebook's model ---------------------------------------------------------------
+
+def labels_from(text: str) -> list[str]:
+    return [label.strip() for label in (text or "").split(",") if label.strip()]
+
+
+def open_lesson_files(weights: bytes, vocab: bytes, cell: str, pooling: str, labels: list[str]) -> Model:
+    """The notebook's state_dict and vocabulary (bytes) as a Model, or CheckpointError saying why.
+
+    load_lesson_model checks size, loads with weights_only (nothing in a file is ever run) and
+    checks every shape against the vocabulary and the cell."""
+    if len(vocab) > MAX_VOCAB_BYTES:
+        raise CheckpointError(f"The vocabulary file is larger than {MAX_VOCAB_BYTES // 2**20} MB.")
+    return load_lesson_model(weights, vocab, cell=cell, pooling=pooling, labels=labels or None)
+
+
+def open_upload() -> None:
+    """Button callback: open the two uploaded files; the result (or its message) goes to LESSON_RESULT."""
+    weights, vocab = st.session_state.get(WEIGHTS_FILE), st.session_state.get(VOCAB_FILE)
+    if weights is None or vocab is None:
+        st.session_state[LESSON_RESULT] = ("error", "Upload both files first: the weights (.pt) and the vocabulary (.txt).")
+        return
+    cell = st.session_state.get(LESSON_CELL, "lstm")
+    pooling = st.session_state.get(LESSON_POOLING + cell, LESSON_POOLING_DEFAULT[cell])
+    try:
+        model = open_lesson_files(weights.getvalue(), vocab.getvalue(), cell, pooling,
+                                  labels_from(st.session_state.get(LESSON_LABELS, DEFAULT_LABELS)))
+    except CheckpointError as err:
+        st.session_state[LESSON_RESULT] = ("error", str(err))
+        return
+    except Exception as err:  # noqa: BLE001 — never a traceback for a bad upload
+        st.session_state[LESSON_RESULT] = ("error", f"These files could not be opened ({type(err).__name__}).")
+        return
+    own = loaders.session_models()
+    name = f"lesson-{cell}-{1 + sum(1 for n in own if n.startswith(f'lesson-{cell}-'))}"
+    model.card = {**model.card, "description": f"your lesson {cell.upper()} classifier, uploaded in this session"}
+    own[name] = model
+    st.session_state[LESSON_RESULT] = ("ok", name)
+    use_model(name)
+
+
+def lesson_summary(model: Model, text: str) -> dict:
+    """What was found in the files, and how much of `text` the vocabulary knows."""
+    spec, tokens = model.spec, tokenize(text or "")
+    known = model.vocab.known(tokens)
+    return {"cell": spec.cell.upper(), "layers": spec.layers, "directions": spec.directions,
+            "embedding size": spec.emb_size, "hidden size": spec.hidden_size, "vocabulary": len(model.vocab),
+            "classes": ", ".join(spec.labels), "pooling": spec.pooling,
+            "known words": f"{sum(known)} of {len(tokens)}" + (f" ({sum(known) / len(tokens):.0%})" if tokens else "")}
+
+
+# ---- widgets -------------------------------------------------------------------------------------
+
+def settings_panel(disabled: bool) -> None:
+    """Task, cell, sizes and optimiser settings (keys SETTING + train() keyword)."""
+    task_col, cell_col, seed_col = st.columns(3)
+    task = task_col.selectbox("Task", ["story", "sentiment", "recall"], index=1, key=SETTING + "task",
+                              format_func=controls.TASK_TITLES.get, disabled=disabled)
+    cell = cell_col.selectbox("Cell", ["rnn", "lstm", "gru"], index=1, key=SETTING + "cell",
+                              format_func=str.upper, disabled=disabled)
+    seed_col.number_input("Seed", 0, 9999, 0, key=SETTING + "seed", disabled=disabled)
+    sizes = st.columns(4)
+    sizes[0].slider("Embedding size E", 4, CAPS["emb"], 16, key=SETTING + "emb", disabled=disabled)
+    sizes[1].slider("Hidden units H", 4, CAPS["hidden"], 32, key=SETTING + "hidden", disabled=disabled)
+    sizes[2].slider("Layers", 1, CAPS["layers"], 1, key=SETTING + "layers", disabled=disabled)
+    sizes[3].checkbox("Bidirectional", key=SETTING + "bidirectional", disabled=disabled or get_task(task).head == "lm",
+                      help="Classifiers only: a next-word model may not read the future.")
+    opt = st.columns(4)
+    opt[0].slider("Steps", 10, CAPS["steps"], 300, step=10, key=SETTING + "steps", disabled=disabled)
+    opt[1].select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], 3e-3, key=SETTING + "lr",
+                         format_func="{:g}".format, disabled=disabled)
+    opt[2].select_slider("Clip gradient norm at", [0.0, 0.25, 0.5, 1.0, 2.0, 5.0], 1.0, key=SETTING + "clip",
+                         format_func=lambda v: "no clipping" if v == 0 else f"{v:g}", disabled=disabled)
+    opt[3].slider("Forget-gate bias", -3.0, 5.0, 0.0, 0.5, key=SETTING + "forget_bias",
+                  disabled=disabled or cell != "lstm", help="LSTM only: +3 keeps f near 1 at the start.")
+
+
+def live_panel() -> None:
+    """Progress, Stop and the curves; reruns on its own every POLL_SECONDS while a job trains."""
+    job = current_job()
+    st.fragment(run_every=POLL_SECONDS if job is not None and job.running else None)(_live)()
+
+
+def _live() -> None:
+    from rnnviz.figures.training import training_curves_figure
+    job = current_job()
+    if job is not None and job.result is not None and job.name is None and not job.running:
+        st.rerun(scope="app")              # finished: the full page collects it, the picker shows it
+    history = list(job.history) if job is not None else []
+    if job is not None and job.running:
+        done = len(history)
+        st.progress(done / job.total, text=f"step {done:,} of {job.total:,}" if job.started
+                    else "waiting for a free training slot on the server…")
+        st.button("Stop (keep what it has learnt)", key=STOP, on_click=stop, icon=":material/stop:")
+    st.plotly_chart(training_curves_figure(history, job.total if job else None,
+                                           clip=job.options["clip"] if job else None),
+                    key="training_curves", theme=None, config={"displaylogo": False})
+
+
+def finished_panel(job: Job) -> None:
+    """What the finished job left: its name, a button to use it, the two downloads."""
+    if job.error:
+        st.error(controls.md_escape(job.error), icon="⚠️")
+        return
+    if job.name is None:
+        return
+    result, model = job.result, job.result.model
+    how = f"stopped after {result.steps:,} of {job.total:,} steps" if result.stopped else f"{result.steps:,} steps"
+    st.success(f"**{job.name}** is ready ({how}, held-out accuracy {result.metrics.get('accuracy', 0):.0%}). "
+               "It is in the sidebar’s model picker for this session only.", icon="✅")
+    use, pt, card = st.columns(3)
+    use.button("Explore it on every page", on_click=use_model, args=(job.name,), key="make_use")
+    pt.download_button("Download weights (.pt)", weights_bytes(model), f"{job.name}.pt", key="make_download_pt")
+    card.download_button("Download model card (.json)", card_bytes(model), f"{job.name}.json",
+                         mime="application/json", key="make_download_card")
+
+
+def snapshot_picker(job: Job) -> int:
+    """The scrubber: a slider over the job's snapshots; returns the chosen index."""
+    from rnnviz.figures.training import snapshot_label
+    count = len(job.snapshots)
+    if count < 2:
+        return count - 1
+    return st.select_slider("Snapshot", list(range(count)), value=count - 1, key=SNAPSHOT,
+                            format_func=lambda i: snapshot_label(job.snapshots[i][0], job.total))

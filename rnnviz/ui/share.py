@@ -1,0 +1,66 @@
+"""A link that reopens this view, and the current trace and figures as files.
+
+Files are built only when a download button is clicked (Streamlit calls `data` then), so a step
+or a rerun never pays for CSV, JSON or HTML nobody asked for.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+import streamlit as st
+
+from rnnviz import export
+from rnnviz.trace import Trace
+from rnnviz.ui import controls
+
+UNIT = "unit"           # the Flags page's URL name (rnnviz.ui.units.UNIT)
+
+
+def view_query() -> dict[str, str]:
+    """The view as URL parameters: text, model, step, unit, teacher (those that are set)."""
+    state, query = st.session_state, st.query_params
+    params = {controls.TEXT: state.get(controls.TEXT) or query.get(controls.TEXT),
+              controls.MODEL: state.get(controls.MODEL) or query.get(controls.MODEL),
+              controls.STEP: query.get(controls.STEP), UNIT: query.get(UNIT),
+              controls.TEACHER: "1" if controls.teaching() else None}
+    return {k: str(v) for k, v in params.items() if v not in (None, "")}
+
+
+def view_link() -> str:
+    """The full link (app URL + page + query) when the browser told us the URL, else "?…"."""
+    query = "?" + urlencode(view_query(), quote_via=quote)
+    base = st.context.url
+    if not base:
+        return query
+    page = st.session_state.get(controls.LAST_PAGE) or ""
+    return base.rstrip("/") + ("/" + page if page else "") + query
+
+
+def share(trace: Trace | None = None, name: str = "view") -> None:
+    """'Copy link to this view' and, with a trace, its JSON and CSV downloads."""
+    with st.expander("Copy link to this view · downloads", icon=":material/share:"):
+        st.caption("This link opens the same sentence, model and step (copy button on the right):")
+        st.code(view_link(), language=None, wrap_lines=True)
+        if trace is None:
+            return
+        stem = "rnnviz-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
+        left, mid, right = st.columns(3)
+        left.download_button("Trace as JSON", lambda: export.trace_json(trace), f"{stem}.json",
+                             mime="application/json", on_click="ignore", key="share_json",
+                             icon=":material/data_object:",
+                             help="The same fields as python -m rnnviz trace --json.")
+        mid.download_button("States and gates (CSV)", lambda: export.states_csv(trace), f"{stem}-states.csv",
+                            mime="text/csv", on_click="ignore", key="share_states", icon=":material/table:",
+                            help="One row per token × layer × direction × unit: h, c and every gate.")
+        right.download_button("Per token (CSV)", lambda: export.tokens_csv(trace), f"{stem}-tokens.csv",
+                              mime="text/csv", on_click="ignore", key="share_tokens", icon=":material/table:",
+                              help="Tokens, the probabilities after each, and the gradient norms.")
+        st.caption("Each figure: its camera icon saves a PNG; ‘HTML’ under the main figures saves an "
+                   "interactive copy that opens without the app.")
+
+
+def figure_download(fig, key: str) -> None:
+    """A small button that saves `fig` as a self-contained HTML page (built on click)."""
+    st.download_button("HTML", lambda: export.figure_html(fig), f"rnnviz-{key}.html", mime="text/html",
+                       on_click="ignore", key=f"{key}_html", type="tertiary", icon=":material/download:",
+                       help="This figure as an interactive HTML file that opens without the app.")

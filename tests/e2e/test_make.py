@@ -1,0 +1,85 @@
+"""The Make pages in a real browser: live curves grow while training runs in the session's
+thread, Stop keeps what was learnt, and a lesson model uploads through the file inputs."""
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+import pytest
+import torch
+from torch import nn
+
+pytestmark = pytest.mark.e2e
+
+CURVES = ".st-key-training_curves .js-plotly-plot"
+JS_POINTS = f"""() => {{
+  const d = document.querySelector('{CURVES}');
+  const data = d && (d._fullData || d.data);
+  return data && data[0] && data[0].x ? data[0].x.length : 0;
+}}"""
+TOKENS = ["<pad>", "<unk>", "the", "match", "was", "won"]
+
+
+def slider_to(page, key: str, edge: str) -> None:
+    page.locator(f'.st-key-{key} input[type="range"]').focus()
+    page.keyboard.press(edge)
+
+
+def test_training_curves_grow_live_and_stop_keeps_the_model(page, app_url, artifacts):
+    page.goto(f"{app_url}/train?text={quote('the movie was not good')}")
+    page.wait_for_selector(CURVES, timeout=60_000)
+    slider_to(page, "make_hidden", "Home")
+    slider_to(page, "make_emb", "Home")
+    slider_to(page, "make_steps", "End")                         # 3000 steps: long enough to stop
+    page.wait_for_timeout(500)
+    page.locator(".st-key-make_start button").click()
+    page.wait_for_function(f"() => ({JS_POINTS})() > 20", timeout=60_000)
+    seen = page.evaluate(JS_POINTS)
+    page.wait_for_function(f"() => ({JS_POINTS})() > {seen}", timeout=30_000)   # it grows while we watch
+    page.locator(".st-key-make_stop button").click()
+    done = page.get_by_text("stopped after", exact=False)
+    done.wait_for(timeout=60_000)
+    assert "of 3,000 steps" in done.inner_text()
+    page.locator(".st-key-make_use button").click()
+    page.wait_for_function("() => document.querySelector('.st-key-model input')?.value === 'my-sentiment-lstm-1'",
+                           timeout=30_000)
+    page.wait_for_selector(".st-key-scrub_hidden .js-plotly-plot", timeout=60_000)
+    page.screenshot(path=str(artifacts / "train.png"), full_page=True)
+
+
+def lesson_weights() -> bytes:
+    torch.manual_seed(0)
+    state = {"embedding.weight": nn.Embedding(len(TOKENS), 4).weight.data}
+    state.update({f"rnn.{k}": v for k, v in nn.LSTM(4, 3, batch_first=True).state_dict().items()})
+    state.update({f"fc.{k}": v for k, v in nn.Linear(3, 4).state_dict().items()})
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    return buffer.getvalue()
+
+
+def upload(page, app_url, weights: bytes) -> None:
+    page.goto(f"{app_url}/your_model?text={quote('the match was won')}")
+    page.wait_for_selector(".st-key-lesson_open button", timeout=60_000)
+    page.locator(".st-key-lesson_weights input[type=file]").set_input_files(
+        {"name": "model.pt", "mimeType": "application/octet-stream", "buffer": weights})
+    page.locator(".st-key-lesson_vocab input[type=file]").set_input_files(
+        {"name": "vocab.txt", "mimeType": "text/plain", "buffer": "\n".join(TOKENS).encode()})
+    for name in ("model.pt", "vocab.txt"):
+        page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)                                  # the rerun that hands the files over
+    page.locator(".st-key-lesson_open button").click()
+
+
+def test_a_lesson_model_uploads_and_becomes_the_model(page, app_url, artifacts):
+    upload(page, app_url, lesson_weights())
+    page.get_by_text("Opened as lesson-lstm-1", exact=False).wait_for(timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.st-key-model input')?.value === 'lesson-lstm-1'",
+                           timeout=30_000)
+    page.get_by_text("What was found in the files").wait_for(timeout=30_000)
+    page.screenshot(path=str(artifacts / "your_model.png"), full_page=True)
+
+
+def test_a_truncated_upload_says_why(page, app_url):
+    upload(page, app_url, lesson_weights()[:200])
+    page.get_by_text("not a plain PyTorch weights file", exact=False).wait_for(timeout=30_000)
