@@ -7,11 +7,13 @@
 
 Training runs the fused torch.nn module (Model.forward) with Adam and gradient-norm clipping.
 A language model (story) learns every next token (padding ignored) and is scored on the
-positions its grammar determines (Example.checks); a classifier learns and is scored on the label.
+checks of its grammar (Example.checks): a check is right when its expected token has the highest
+probability among the check's alternatives (says vs say; argmax over the whole vocabulary for a
+check without alternatives); a classifier learns and is scored on the label.
 `seed` fixes `random`, numpy and torch (the weights and the order of the batches); the data
 come from their own seed, so several seeds train on the same sentences.
 
-Legend: N examples, B batch, T tokens, K checks per example, V vocab, C classes.
+Legend: N examples, B batch, T tokens, K checks per example, A alternatives per check, V vocab, C classes.
 """
 from __future__ import annotations
 
@@ -84,19 +86,24 @@ def make_data(task_name: str, n_train: int | None = None, seed: int = 0,
 
 def encode(vocab: Vocab, examples: list[Example], labels=()) -> dict[str, torch.Tensor]:
     """Padded ids [N, T], lengths [N], label index [N] (-1 for none), check positions and
-    expected ids [N, K] (-1 where an example has fewer checks)."""
+    expected ids [N, K] (-1 where an example has fewer checks) and the ids of each check's
+    alternatives [N, K, A] (-1 padding; a check with one alternative competes with every word)."""
     labels = list(labels)
     n, t = len(examples), max((len(ex.tokens) for ex in examples), default=1)
     k = max((len(ex.checks) for ex in examples), default=0)
+    a = max((len(c.alternatives) for ex in examples for c in ex.checks), default=1)
     ids = torch.full((n, t), vocab.stoi.get(PAD, 0), dtype=torch.long)   # padding is never read (packed)
     pos, expected = torch.full((n, k), -1, dtype=torch.long), torch.full((n, k), -1, dtype=torch.long)
+    alternatives = torch.full((n, k, a), -1, dtype=torch.long)
     for i, ex in enumerate(examples):
         ids[i, :len(ex.tokens)] = torch.tensor(vocab.ids(list(ex.tokens)))
         for j, check in enumerate(ex.checks):
             pos[i, j], expected[i, j] = check.position, vocab.stoi.get(check.expected, vocab.unk_id)
+            alternatives[i, j, :len(check.alternatives)] = torch.tensor(
+                [vocab.stoi.get(word, vocab.unk_id) for word in check.alternatives])
     return {"ids": ids, "lengths": torch.tensor([len(ex.tokens) for ex in examples]),
             "label": torch.tensor([labels.index(ex.label) if ex.label in labels else -1 for ex in examples]),
-            "pos": pos, "expected": expected}
+            "pos": pos, "expected": expected, "alternatives": alternatives}
 
 
 def seed_everything(seed: int) -> None:
@@ -243,12 +250,24 @@ def _loss(model: Model, logits: torch.Tensor, rows: dict) -> torch.Tensor:
 
 
 def _predictions(model: Model, logits: torch.Tensor, rows: dict) -> tuple[torch.Tensor, torch.Tensor]:
-    """(predicted, expected) at every scored place: [B, K] checks for a language model, [B, 1] labels."""
+    """(predicted, expected) at every scored place: [B, K] checks for a language model, [B, 1] labels.
+
+    A check predicts the alternative with the highest logit (= probability); with a single
+    alternative, the word with the highest logit in the whole vocabulary."""
     if model.spec.head == "lm":
         pos = rows["pos"].clamp(min=0)
         picked = logits.gather(1, pos.unsqueeze(2).expand(-1, -1, logits.shape[2]))   # [B, K, V]
-        return picked.argmax(2), rows["expected"]
+        return choose(picked, rows["alternatives"]), rows["expected"]
     return logits.argmax(1, keepdim=True), rows["label"].unsqueeze(1)
+
+
+def choose(logits: torch.Tensor, alternatives: torch.Tensor) -> torch.Tensor:
+    """The id with the highest logit among each row's alternatives (-1 padding): logits [..., V],
+    alternatives [..., A] -> [...]. A row with fewer than two alternatives picks over all V."""
+    given = alternatives >= 0                                                         # [..., A]
+    one_hot = nn.functional.one_hot(alternatives.clamp(min=0), logits.shape[-1]).bool()  # [..., A, V]
+    allowed = (one_hot & given.unsqueeze(-1)).any(-2) | (given.sum(-1) < 2).unsqueeze(-1)
+    return logits.masked_fill(~allowed, float("-inf")).argmax(-1)
 
 
 def _count(predicted: torch.Tensor, expected: torch.Tensor) -> tuple[int, int]:
@@ -273,7 +292,8 @@ def accuracy(model: Model, tensors: dict) -> float:
 
 
 def evaluate(model: Model, task, examples: list[Example]) -> dict:
-    """Held-out accuracy: of the label (classifier) or of the checked next words (language model),
+    """Held-out accuracy: of the label (classifier) or of the checks (language model: the expected
+    token has the highest probability among the check's alternatives, e.g. says vs say),
     with the story's per kind (verb, pronoun, mood), sentiment's with and without negation, and
     by distance (story: the pronoun, whose memory spans the distance; recall: the colour)."""
     task = get_task(task) if isinstance(task, str) else task

@@ -11,8 +11,11 @@ in sentences where it is off, then per unit
 Units are ranked by |AUROC − ½| (a flag may switch on or off), then by |d|. The causal test
 clamps one unit to its typical "on" value (median over on positions) where the concept is off,
 and to its "off" value where it is on, at every step, and counts the dependent predictions whose
-argmax changes ("flips"; the simplest honest definition: any change of the predicted token or
-class counts, whether or not it lands on the concept's opposite).
+choice changes ("flips"). A language model's dependent prediction is a grammar check, and its
+choice is the most probable of the check's alternatives (says vs say, she/he/they, happy vs sad;
+the whole vocabulary for a check without alternatives), so a flip is a change of that choice,
+not any change of the top word. A classifier's choice is its predicted class. Any change counts,
+whether or not it lands on the concept's opposite.
 
 Nothing here changes the model: clamps go through `read(..., clamp=)`, no gradients are taken.
 Legend: T tokens, L layers, D directions, H hidden units.
@@ -195,35 +198,52 @@ def dependent_predictions(model, example, concept: str) -> list[tuple[int, str]]
     """What the concept decides: (position, expected) of the predictions made after that position.
 
     Language model: the example's checks attributed to the concept by the grammar (story: female →
-    the pronoun in singular sentences; plural → says/say, is/are and "they"; negation → the mood).
+    she/he in singular sentences; plural → says/say and "they"; negation → the mood after a
+    positive adjective; is/are follows the pronoun and depends on no concept).
     Classifier: the label, read after the last token, in every example that has the concept.
     """
+    return [(p, e) for p, e, _ in _dependent_choices(model, example, concept)]
+
+
+def _dependent_choices(model, example, concept: str) -> list[tuple[int, str, list[int]]]:
+    """dependent_predictions with the output indices each choice is made among ([] = all outputs)."""
     if model.spec.head == "lm":
-        return [(c.position, c.expected) for c in example.checks
-                if c.concept == concept and c.position < MAX_TOKENS - 1]
+        stoi = model.vocab.stoi
+        return [(c.position, c.expected,
+                 [stoi.get(w, model.vocab.unk_id) for w in c.alternatives] if len(c.alternatives) > 1 else [])
+                for c in example.checks if c.concept == concept and c.position < MAX_TOKENS - 1]
     if concept not in example.concepts or example.label is None:
         return []
-    return [(min(len(example.tokens), MAX_TOKENS) - 1, example.label)]
+    return [(min(len(example.tokens), MAX_TOKENS) - 1, example.label, [])]
+
+
+def _choice(logits: np.ndarray, among: list[int]) -> int:
+    """The index of the highest logit, among `among` (all when empty)."""
+    return int(among[int(np.argmax(logits[among]))]) if among else int(np.argmax(logits))
 
 
 def flip_rate(model, examples, concept: str, unit: Unit, on: float, off: float, *, readings=None) -> float:
-    """Fraction of dependent predictions whose argmax changes when `unit` is clamped at every step
+    """Fraction of dependent predictions whose choice changes when `unit` is clamped at every step
     to `on` in examples without the concept and to `off` in examples with it (0.0 if none).
+
+    The choice of a language-model check is the most probable of its alternatives (says vs say):
+    clamping a plural unit so that "the" replaces "say" as the top word is no flip, while
+    says → say is one. A classifier's choice is its predicted class.
     """
     lm = model.spec.head == "lm"
     bases = readings if readings is not None else [None] * len(examples)
     flipped = total = 0
     for ex, base in zip(examples, bases):
-        targets = dependent_predictions(model, ex, concept)
+        targets = _dependent_choices(model, ex, concept)
         if not targets:
             continue
         # a language model is causal: reading up to the last dependent position changes nothing
-        tokens = ex.tokens[: max(p for p, _ in targets) + 1] if lm else ex.tokens
+        tokens = ex.tokens[: max(p for p, _, _ in targets) + 1] if lm else ex.tokens
         base = base if base is not None else read(model, tokens)
         clamped = read(model, tokens, clamp={tuple(unit): off if ex.concepts.get(concept) else on})
-        positions = [p for p, _ in targets]
-        flipped += int((base.logits[positions].argmax(-1) != clamped.logits[positions].argmax(-1)).sum())
-        total += len(positions)
+        flipped += sum(_choice(base.logits[p], among) != _choice(clamped.logits[p], among)
+                       for p, _, among in targets)
+        total += len(targets)
     return flipped / total if total else 0.0
 
 

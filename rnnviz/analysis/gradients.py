@@ -146,10 +146,19 @@ def _bucket_name(low: int, high: int | None) -> str:
     return f"{low}+" if high is None else f"{low}-{high}"
 
 
+def _most_probable(model, probs: np.ndarray, among: tuple[str, ...]) -> str:
+    """The most probable output label, among `among` when it names two or more (else all)."""
+    if len(among) < 2:
+        return model.labels[int(probs.argmax())]
+    ids = [model.labels.index(word) for word in among]
+    return model.labels[ids[int(np.argmax(probs[ids]))]]
+
+
 def accuracy_by_distance(model, examples, buckets=DISTANCE_BUCKETS) -> dict[str, tuple[float, int]]:
     """Accuracy grouped by the example's distance: bucket name ("0-3", "12+") → (accuracy, n).
 
-    Language model: the pronoun checks (argmax after check.position == expected). Classifier:
+    Language model: the pronoun checks (the most probable of the check's alternatives she/he/they
+    after check.position == expected). Classifier:
     the label after the whole text. Examples without a distance and empty buckets are left out.
     """
     hits: dict[str, list[bool]] = {}
@@ -157,15 +166,15 @@ def accuracy_by_distance(model, examples, buckets=DISTANCE_BUCKETS) -> dict[str,
         if ex.distance is None:
             continue
         if model.spec.head == "lm":
-            targets = [(c.position, c.expected) for c in ex.checks if c.kind == "pronoun"]
+            targets = [(c.position, c.expected, c.alternatives) for c in ex.checks if c.kind == "pronoun"]
         else:
-            targets = [(len(ex.tokens) - 1, ex.label)] if ex.label is not None else []
+            targets = [(len(ex.tokens) - 1, ex.label, ())] if ex.label is not None else []
         if not targets:
             continue
         probs = read(model, ex.tokens).probs
         name = next((_bucket_name(lo, hi) for lo, hi in buckets
                      if lo <= ex.distance and (hi is None or ex.distance <= hi)), None)
         if name is not None:
-            hits.setdefault(name, []).extend(model.labels[int(probs[p].argmax())] == e for p, e in targets)
+            hits.setdefault(name, []).extend(_most_probable(model, probs[p], among) == e for p, e, among in targets)
     order = [_bucket_name(lo, hi) for lo, hi in buckets]
     return {name: (float(np.mean(hits[name])), len(hits[name])) for name in order if name in hits}

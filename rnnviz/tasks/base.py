@@ -20,12 +20,31 @@ _PROBE_WARMUP = 64              # draws before the strata seen so far are truste
 
 @dataclass(frozen=True)
 class Check:
-    """A position where the grammar fixes the next token: after tokens[0..position] comes `expected`."""
+    """A position where the grammar decides between competing next tokens: after tokens[0..position]
+    comes `expected`, and it must beat the other `alternatives` (the contrastive test of
+    Linzen et al. 2016: p(says) vs p(say), not argmax over every word).
+
+    `alternatives` includes `expected`; the default (expected,) means "argmax over the whole
+    vocabulary" (the next token itself is determined). `concept` is the flag concept that decides
+    the choice, or None when no concept does (e.g. is/are, which follows the pronoun right before).
+    """
 
     position: int
     expected: str     # == tokens[position + 1]
     kind: str         # "verb" | "pronoun" | "mood"
-    concept: str      # the concept this prediction depends on, e.g. "plural"
+    concept: str | None   # the concept this choice depends on, e.g. "plural"; None for none
+    alternatives: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        alternatives = tuple(self.alternatives) or (self.expected,)
+        if self.expected not in alternatives or len(set(alternatives)) != len(alternatives):
+            raise ValueError(f"check {self}: the alternatives must be distinct and include {self.expected!r}")
+        object.__setattr__(self, "alternatives", alternatives)
+
+    @property
+    def contrastive(self) -> bool:
+        """True when the check compares its alternatives, False for argmax over the vocabulary."""
+        return len(self.alternatives) > 1
 
 
 @dataclass(frozen=True)

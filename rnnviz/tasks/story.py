@@ -14,6 +14,13 @@
 So the model must carry number and gender from the subject across the whole first sentence
 to the pronoun, and negation from "not" across the adjective to the mood: the flags of
 Lakretz et al. (2019). Concepts: female (singular female subject), plural, negation.
+
+Checks are contrastive (Linzen et al. 2016): after the subject the next token is not fixed
+("and", an attractor or the verb may follow), but the verb's number is, so the verb check asks
+whether p(says) vs p(say) picks the right form; likewise she/he/they, is/are and happy/sad.
+What each check depends on: says/say and "they" on plural, she/he on female; is/are on the
+pronoun right before it (concept None, not plural); the mood on negation only when the
+adjective is positive (after a negative adjective it is "sad" either way: concept None).
 """
 from __future__ import annotations
 
@@ -44,6 +51,8 @@ NEGATIVE = ("bad", "boring", "awful", "terrible", "dull", "horrible", "poor", "w
 NEGATORS = ("not", "never")
 INTENSIFIERS = ("very", "really")
 PRONOUNS = {"female": "she", "male": "he", "plural": "they"}
+VERBS, COPULAS, MOODS = ("says", "say"), ("is", "are"), ("happy", "sad")   # the competing forms
+PRONOUN_CHOICES = tuple(PRONOUNS.values())
 
 P_NEGATION = 0.5
 P_POSITIVE = 0.5
@@ -99,11 +108,11 @@ class StoryTask(Task):
         mood_at = len(tokens)
         tokens += ["happy" if positive and not negated else "sad", "."]
 
-        checks = (
-            Check(verb_at - 1, tokens[verb_at], "verb", "plural"),
-            Check(pronoun_at - 1, pronoun, "pronoun", "plural" if plural else "female"),
-            Check(pronoun_at, tokens[pronoun_at + 1], "verb", "plural"),
-            Check(mood_at - 1, tokens[mood_at], "mood", "negation"),
+        checks = (   # contrastive: each check names the forms that compete (module docstring)
+            Check(verb_at - 1, tokens[verb_at], "verb", "plural", VERBS),
+            Check(pronoun_at - 1, pronoun, "pronoun", "plural" if plural else "female", PRONOUN_CHOICES),
+            Check(pronoun_at, tokens[pronoun_at + 1], "verb", None, COPULAS),
+            Check(mood_at - 1, tokens[mood_at], "mood", "negation" if positive else None, MOODS),
         )
         subject_scope = (subject_end, pronoun_at)
         return Example(

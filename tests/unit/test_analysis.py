@@ -11,7 +11,8 @@ import rnnviz
 from rnnviz.analysis import flags, gradients, saturation
 from rnnviz.model import Model, ModelSpec
 from rnnviz.tasks import get_task
-from rnnviz.tasks.story import FEMALE_NAMES
+from rnnviz.tasks.base import Check, Example
+from rnnviz.tasks.story import FEMALE_NAMES, POSITIVE
 from rnnviz.text import Vocab
 from rnnviz.trace import read
 from tests.unit.reference import make_model
@@ -105,15 +106,53 @@ def test_clamping_the_flag_flips_every_pronoun_and_random_units_none(planted, pr
 
 
 def test_dependent_predictions_follow_the_grammar(planted):
-    ex = STORY.sample(random.Random(1))
-    checks = {c.kind: (c.position, c.expected) for c in ex.checks if c.kind in ("pronoun", "mood")}
-    assert flags.dependent_predictions(planted, ex, "negation") == [checks["mood"]]
-    pronoun = flags.dependent_predictions(planted, ex, "female")
-    assert pronoun == ([checks["pronoun"]] if not ex.concepts["plural"] else [])
+    rng = random.Random(1)
+    for ex in (STORY.sample(rng) for _ in range(200)):
+        stop = ex.tokens.index(".")
+        verb = next(i for i, t in enumerate(ex.tokens) if t in ("says", "say"))
+        positive = ex.tokens[stop - 1] in POSITIVE
+        mood = (len(ex.tokens) - 3, ex.tokens[-2])             # after is/are
+        pronoun = (stop, ex.tokens[stop + 1])
+        assert flags.dependent_predictions(planted, ex, "negation") == ([mood] if positive else [])
+        assert flags.dependent_predictions(planted, ex, "female") == ([] if ex.concepts["plural"] else [pronoun])
+        # says/say and "they" depend on the subject's number; is/are (after the pronoun) does not
+        assert flags.dependent_predictions(planted, ex, "plural") == (
+            [(verb - 1, ex.tokens[verb])] + ([pronoun] if ex.concepts["plural"] else []))
     sentiment = get_task("sentiment").probe(4, seed=0)
     classifier = make_model("lstm")
     assert flags.dependent_predictions(classifier, sentiment[0], "negation") == [
         (len(sentiment[0].tokens) - 1, sentiment[0].label)]
+
+
+def choice_model(say_weight: float) -> Model:
+    """A 1-unit LSTM whose logits are constant until unit 0 is clamped: logit(says) = 1 always,
+    logit(the) = 10 h_0, logit(say) = say_weight h_0 (all other weights 0, so h_0 = 0 unclamped)."""
+    words = ["<pad>", "<unk>", "alice", "says", "say", "the"]
+    model = Model(ModelSpec(cell="lstm", vocab_size=len(words), emb_size=2, hidden_size=1, head="lm"),
+                  Vocab(words))
+    with torch.no_grad():
+        for p in model.parameters():
+            p.zero_()
+        model.fc.bias[words.index("says")] = 1.0
+        model.fc.weight[words.index("the"), 0] = 10.0
+        model.fc.weight[words.index("say"), 0] = say_weight
+    return model
+
+
+def test_a_flip_is_a_change_of_choice_among_the_alternatives():
+    contrastive = Example(tokens=("alice", "says"), checks=(Check(0, "says", "verb", "plural", ("says", "say")),),
+                          concepts={"plural": False}, scopes={"plural": (0, 2)})
+    whole = Example(tokens=("alice", "says"), checks=(Check(0, "says", "verb", "plural"),),
+                    concepts={"plural": False}, scopes={"plural": (0, 2)})
+    for say_weight, contrastive_flips in ((0.0, 0.0), (5.0, 1.0)):
+        model = choice_model(say_weight)
+        before, after = read(model, ["alice"]), read(model, ["alice"], clamp={(0, 0, 0): 1.0})
+        assert model.labels[int(before.logits[0].argmax())] == "says"
+        assert model.labels[int(after.logits[0].argmax())] == "the"          # the top word always changes
+        says_wins = after.logits[0, model.labels.index("says")] > after.logits[0, model.labels.index("say")]
+        assert says_wins == (contrastive_flips == 0.0)
+        assert flags.flip_rate(model, [contrastive], "plural", (0, 0, 0), 1.0, -1.0) == contrastive_flips
+        assert flags.flip_rate(model, [whole], "plural", (0, 0, 0), 1.0, -1.0) == 1.0
 
 
 def test_find_flags_returns_card_dicts_and_never_changes_the_model(planted, probe):

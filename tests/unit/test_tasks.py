@@ -74,7 +74,9 @@ def test_checks_scopes_and_labels_are_well_formed(name):
     for ex in samples(name):
         for check in ex.checks:
             assert ex.tokens[check.position + 1] == check.expected
-            assert check.kind in {"verb", "pronoun", "mood"} and check.concept in ex.concepts
+            assert check.kind in {"verb", "pronoun", "mood"}
+            assert check.concept is None or check.concept in ex.concepts
+            assert check.expected in check.alternatives and len(set(check.alternatives)) == len(check.alternatives)
         assert set(ex.scopes) == set(ex.concepts)
         for start, end in ex.scopes.values():
             assert 0 <= start < end <= len(ex.tokens)
@@ -86,6 +88,11 @@ def test_a_wrong_check_is_refused():
     from rnnviz.tasks.base import Check
     with pytest.raises(ValueError):
         Example(tokens=("a", "b"), checks=(Check(0, "c", "verb", "plural"),))
+    with pytest.raises(ValueError):
+        Check(0, "says", "verb", "plural", ("say", "said"))          # expected must compete
+    with pytest.raises(ValueError):
+        Check(0, "says", "verb", "plural", ("says", "says"))
+    assert Check(0, "b", "verb", "plural").alternatives == ("b",)    # the whole vocabulary
 
 
 # ---------------------------------------------------------------- determinism and splits
@@ -181,14 +188,29 @@ def test_story_checks_and_scopes_sit_where_the_grammar_says():
     for ex in samples("story"):
         p = parse_story(ex.tokens)
         kinds = [(c.kind, c.expected, c.concept) for c in ex.checks]
+        # is/are is decided by the pronoun right before it, not by the subject's number; the mood
+        # depends on negation only after a positive adjective (a negative one is "sad" either way)
+        mood_concept = "negation" if p["adjective"] in story.POSITIVE else None
         assert kinds == [("verb", p["verb"], "plural"),
                          ("pronoun", p["pronoun"], "plural" if p["pronoun"] == "they" else "female"),
-                         ("verb", p["copula"], "plural"), ("mood", p["mood"], "negation")]
+                         ("verb", p["copula"], None), ("mood", p["mood"], mood_concept)]
+        assert [set(c.alternatives) for c in ex.checks] == [{"says", "say"}, {"she", "he", "they"},
+                                                             {"is", "are"}, {"happy", "sad"}]
         assert ex.checks[1].position == p["pronoun_at"] - 1
         assert ex.scopes["female"] == ex.scopes["plural"] == (len(p["subject"]) - 1, p["pronoun_at"])
         start, end = ex.scopes["negation"]
         assert ex.tokens[start - 1] == "was" and end == len(ex.tokens) - 2   # up to is/are, before MOOD
         assert (ex.tokens[start] in ("not", "never")) == ex.concepts["negation"]
+
+
+def test_story_negation_decides_the_mood_exactly_when_a_check_says_so():
+    """Flip the negation by hand: the mood changes iff the mood check depends on negation."""
+    for ex in samples("story")[:500]:
+        p = parse_story(ex.tokens)
+        positive = p["adjective"] in story.POSITIVE
+        mood = lambda negated: "happy" if positive and not negated else "sad"
+        changes = mood(True) != mood(False)
+        assert changes == (ex.checks[3].concept == "negation")
 
 
 def test_story_distribution():

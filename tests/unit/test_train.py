@@ -114,6 +114,31 @@ def test_evaluate_reports_kinds_and_distances():
     assert set(sentiment["by_negation"]) == {"negated", "not negated"}
 
 
+def test_evaluate_is_contrastive_among_each_checks_alternatives():
+    """A hand-built model whose next-word logits are its output biases, the same after every
+    word: the > he > says > she > say > everything else."""
+    from rnnviz.model import Model, ModelSpec
+    from rnnviz.tasks import Check, Example
+    from rnnviz.text import Vocab
+    words = ["<pad>", "<unk>", "alice", "tom", "and", "ben", "says", "say", "the", "she", "he"]
+    model = Model(ModelSpec(cell="lstm", vocab_size=len(words), emb_size=2, hidden_size=2, head="lm"), Vocab(words))
+    with torch.no_grad():
+        for p in model.parameters():
+            p.zero_()
+        for word, bias in {"the": 5.0, "he": 4.0, "says": 3.0, "she": 2.0, "say": 1.0}.items():
+            model.fc.bias[words.index(word)] = bias
+    examples = [
+        Example(("alice", "says", "the"), checks=(Check(0, "says", "verb", "plural", ("says", "say")),)),  # right
+        Example(("tom", "and", "ben", "say"), checks=(Check(2, "say", "verb", "plural", ("says", "say")),)),  # wrong
+        Example(("alice", "she"), checks=(Check(0, "she", "pronoun", "female", ("she", "he")),)),      # wrong
+        Example(("tom", "he"), checks=(Check(0, "he", "pronoun", "female", ("she", "he")),)),          # right
+        Example(("tom", "he"), checks=(Check(0, "he", "pronoun", "female"),)),         # whole vocabulary: wrong
+    ]
+    m = evaluate(model, "story", examples)
+    assert m["count"] == 5 and m["accuracy"] == pytest.approx(2 / 5)
+    assert m["by_kind"] == {"pronoun": pytest.approx(1 / 3), "verb": 0.5}
+
+
 def test_several_seeds_keep_the_best_by_the_score():
     best, results = training.train_seeds("sentiment", "rnn", (0, 1, 2), data=tiny_data("sentiment"),
                                          score=lambda r: (r.seed == 1,), **TINY)
