@@ -140,10 +140,11 @@ def train(task_name: str, cell: str, *, seed: int = 0, emb: int = 16, hidden: in
           bidirectional: bool = False, steps: int | None = None, lr: float = 3e-3, batch: int = 64,
           clip: float = 1.0, forget_bias: float = 0.0, pooling: str = "last", target: float | None = None,
           progress: Progress | None = None, should_stop: Callable[[], bool] | None = None,
-          data: Data | None = None) -> TrainResult:
+          data: Data | None = None, on_step: Callable[[int, Model], None] | None = None) -> TrainResult:
     """Train one model. `progress(step, total, metrics)` after every step; `should_stop()` before
     every step (True ends training, keeping what was learnt); `target` ends it once the
-    validation accuracy (checked every EVAL_EVERY steps) reaches it. `clip` 0 = no clipping."""
+    validation accuracy (checked every EVAL_EVERY steps) reaches it. `clip` 0 = no clipping.
+    `on_step(step, model)` sees the model after each step (to copy snapshots; it must not change it)."""
     task = get_task(task_name)
     steps = DEFAULT_STEPS[task.name] if steps is None else steps
     _check_options(task, cell, steps, dict(emb=emb, hidden=hidden, layers=layers, batch=batch, seed=seed, lr=lr, clip=clip,
@@ -178,6 +179,8 @@ def train(task_name: str, cell: str, *, seed: int = 0, emb: int = 16, hidden: in
         history.append(record)
         if progress is not None:
             progress(step, steps, record)
+        if on_step is not None:
+            on_step(step, model)
         if target is not None and "valid_accuracy" in record and valid >= target:
             break
     seconds = time.perf_counter() - start

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import threading
 from dataclasses import dataclass, field
 
@@ -81,26 +80,14 @@ class Job:
 
     def on_progress(self, step: int, total: int, record: dict) -> None:
         self.history.append(dict(record))
+
+    def on_step(self, step: int, model: Model) -> None:
         if self.snapshot_due(step):
-            model = _training_model()
-            if model is not None:
-                self.snapshots.append((step, _copy(model)))
+            self.snapshots.append((step, _copy(model)))
 
 
 def _copy(model: Model) -> dict:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
-
-
-def _training_model() -> Model | None:
-    """The model train() is training, read from its frame: train() hands `progress` only metrics.
-    (A `model` argument to the callback would be cleaner; see the issue note.)"""
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code is training.train.__code__:
-            model = frame.f_locals.get("model")
-            return model if isinstance(model, Model) else None
-        frame = frame.f_back
-    return None
 
 
 def _run(job: Job) -> None:
@@ -109,7 +96,7 @@ def _run(job: Job) -> None:
         job.started = True
         try:
             job.result = training.train(job.task, job.cell, data=job.data, progress=job.on_progress,
-                                        should_stop=job.stop.is_set, **job.options)
+                                        on_step=job.on_step, should_stop=job.stop.is_set, **job.options)
         except RnnvizError as err:
             job.error = str(err)
         except Exception as err:  # noqa: BLE001 — a student sees a sentence, never a traceback
