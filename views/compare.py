@@ -10,13 +10,10 @@ from rnnviz.ui.stepper import chart, chart_config, stepper
 
 CLICK = "saturation_click"
 
-st.title("RNN vs LSTM vs GRU")
-st.caption("One sentence, read by the same task's three kinds of cell. ← and → move all three at once.")
-controls.show_notices()
-name = st.session_state[controls.MODEL]
-text = controls.usable_text(controls.sentence_box(name))
+name, text, size = controls.page_top(
+    "RNN vs LSTM vs GRU",
+    "One sentence, read by the same task's three kinds of cell. ← and → move all three at once.")
 names = loaders.task_models(name)
-size = controls.figure_scale()
 
 
 def heading(n: str) -> str:

@@ -13,13 +13,10 @@ LAB_TEXT = controls.examples()["ideas"]["vanishing"][0]
 RECALL = ("recall-rnn", "recall-lstm")
 CLIPS = ("off", 1, 3, 10, 100, 1000)
 
-st.title("Vanishing and exploding gradients")
-st.caption("To learn that an early word matters, the correction from the answer (the gradient) has to "
-           "travel back to that word, one step at a time. Here you watch how much of it arrives.")
-controls.show_notices()
-name = st.session_state[controls.MODEL]
-text = controls.usable_text(controls.sentence_box(name))
-size = controls.figure_scale()
+name, text, size = controls.page_top(
+    "Vanishing and exploding gradients",
+    "To learn that an early word matters, the correction from the answer (the gradient) has to "
+    "travel back to that word, one step at a time. Here you watch how much of it arrives.")
 st.markdown("At each step back the gradient is multiplied by how much that step's state depends on the one "
             "before. Many factors below 1 shrink it towards nothing (it **vanishes**); above 1 it grows "
             "(it **explodes**). For a plain RNN every factor holds the same matrix W_hh (the lesson's H):")
@@ -76,15 +73,15 @@ clip_at = left.select_slider("Clip gradients at", CLIPS, value="off", key="lab_c
 lab = {theme.CELL_NAMES[c]: loaders.untrained_trace(c, scale, act, bias, LAB_TEXT) for c in loaders.CELL_ORDER}
 rho = spectral_radius(loaders.untrained("rnn", scale, act, bias).rnn.weight_hh_l0)
 mid.metric("Spectral radius ρ(W_hh)", f"{rho:.2f}", help="The largest |eigenvalue| of the plain RNN's W_hh, "
-           "computed from the matrix. Each gate block of the GRU and LSTM is built the same way.")
+    "computed from the matrix. Each gate block of the GRU and LSTM is built the same way.")
 right.caption("A bias of +3 starts the forget gate near σ(3) ≈ 0.95: the memory, and its gradient, survive.")
 chart(gradient_curves_figure(lab, threshold=None if clip_at == "off" else clip_at, spectral_radius=rho,
                              scale=size), "lab_curves")
 st.caption(controls.md_escape(f"They read “{LAB_TEXT}” ({lab['RNN'].steps} tokens).") +
-           " At scale 3 the plain RNN explodes: early tokens get gradients thousands of times larger than the "
-           "last. relu passes the gradient on unchanged where a unit is on and blocks it where it is off. "
-           "Clipping caps each step's gradient at the threshold: it tames an explosion but cannot revive a "
-           "vanished gradient.")
+    " At scale 3 the plain RNN explodes: early tokens get gradients thousands of times larger than the "
+    "last. relu passes the gradient on unchanged where a unit is on and blocks it where it is off. "
+    "Clipping caps each step's gradient at the threshold: it tames an explosion but cannot revive a "
+    "vanished gradient.")
 gain, carousel = st.columns(2)
 with gain:
     chart(step_gain_figure(lab, scale=size), "lab_gain")

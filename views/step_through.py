@@ -5,13 +5,10 @@ from rnnviz import figures
 from rnnviz.ui import controls, loaders
 from rnnviz.ui.stepper import chart, stepper
 
-st.title("Step through a sentence")
-st.caption("The network reads one token at a time. Each step takes the token and the state left by "
-           "the step before, and hands a new state to the next. Use ← and → to walk along.")
-controls.show_notices()
-name = st.session_state[controls.MODEL]
-text = controls.usable_text(controls.sentence_box(name))
-size = controls.figure_scale()
+name, text, size = controls.page_top(
+    "Step through a sentence",
+    "The network reads one token at a time. Each step takes the token and the state left by "
+    "the step before, and hands a new state to the next. Use ← and → to walk along.")
 
 
 def draw(trace, step):

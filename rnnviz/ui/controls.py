@@ -66,6 +66,19 @@ def enter_page(page_id: str) -> None:
     st.session_state[LAST_PAGE] = page_id
 
 
+def page_top(title: str, intro: str) -> tuple[str, str | None, float]:
+    """Every page's opening: its title and introduction, the notices, and the sentence box.
+
+    Returns the model's name, the sentence (None, after a friendly message, if there is nothing
+    to read) and the figure scale (larger in teacher mode).
+    """
+    st.title(title)
+    st.caption(intro)
+    show_notices()
+    name = st.session_state[MODEL]
+    return name, usable_text(sentence_box(name)), figure_scale()
+
+
 def task_of(name: str) -> str:
     return loaders.card(name).get("task", "lesson")
 
