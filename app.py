@@ -1,7 +1,7 @@
 """rnnviz: page setup, the pages grouped by what they teach, and the model shared by all of them."""
 import streamlit as st
 
-from rnnviz.ui import controls
+from rnnviz.ui import controls, teacher
 
 st.set_page_config(page_title="rnnviz — see inside recurrent networks", page_icon="🔁", layout="wide")
 
@@ -26,7 +26,7 @@ pages = {
 }
 page = st.navigation(pages, position="hidden" if controls.teaching() else "sidebar")   # teacher mode: links on the page
 st.sidebar.markdown("**rnnviz** · see a sentence flow through real RNN, LSTM and GRU cells")
-controls.teacher_toggle(pages)
+teacher.teacher_toggle(pages)
 if controls.model_picker() is None:
     st.stop()                       # the picker has said why; the sidebar still offers other models
 controls.enter_page(page.url_path)

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from rnnviz import figures
-from rnnviz.ui import controls, loaders
+from rnnviz.ui import controls, loaders, teacher
 from rnnviz.ui.stepper import chart, stepper
 
 name, text, size = controls.page_top(
@@ -13,7 +13,7 @@ name, text, size = controls.page_top(
 
 def draw(trace, step):
     if controls.teaching():
-        controls.predict_then_reveal(name, text, trace, step)
+        teacher.predict_then_reveal(name, text, trace, step)
     unrolled, rolled = st.columns([3, 1])
     with unrolled:
         chart(figures.unrolled_figure(trace, step, head_label=controls.head_label(name), scale=size), "chain",

@@ -1,0 +1,92 @@
+"""Teacher mode: a projector view driven from the keyboard, and predict-then-reveal questions.
+
+Whether it is on, and the figure scale it implies, live in controls.py (every page asks); this
+module draws what only teacher mode shows.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from rnnviz.figures import theme
+from rnnviz.ui.controls import REVEALED, TEACHER, asked_for_teacher, md_escape
+
+
+def teacher_toggle(pages: dict) -> bool:
+    """Teacher mode, from the URL's teacher=1 or the sidebar toggle; kept in the session (and
+    written back to the URL) so it survives page switches. On: projector styling, big figures, and
+    `pages` (st.navigation's sections) as a row of links, since the sidebar is hidden."""
+    if TEACHER not in st.session_state:
+        st.session_state[TEACHER] = asked_for_teacher()
+    on = st.sidebar.toggle("Teacher mode", key=TEACHER,
+                           help="For a projector: large type and figures, no sidebar, questions to predict.")
+    if on:
+        st.query_params[TEACHER] = "1"
+        teacher_style()
+        with st.container(horizontal=True):
+            for page in (p for section in pages.values() for p in section):
+                st.page_link(page)
+            st.button("Leave teacher mode", on_click=_leave_teaching, type="tertiary", icon=":material/close:")
+    else:
+        st.query_params.pop(TEACHER, None)
+    return on
+
+
+def _leave_teaching() -> None:
+    st.session_state[TEACHER] = False
+
+
+# unsafe_allow_html is used here ONLY for this constant stylesheet: it holds no user text, ever.
+# It hides the sidebar and Streamlit's toolbar, menu, decoration and footer, and enlarges the base
+# font (Streamlit sizes text in rem).
+_TEACHER_CSS = """<style>
+html { font-size: 22px; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stMainMenu"],
+[data-testid="stAppDeployButton"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+footer, #MainMenu { display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container { max-width: 100%; padding-top: 1.5rem; }
+</style>"""
+
+
+def teacher_style() -> None:
+    st.markdown(_TEACHER_CSS, unsafe_allow_html=True)
+
+
+def next_question(trace, step: int) -> tuple[str, str] | None:
+    """(question, answer) for the class to guess before the cursor moves to token step + 1,
+    alternating with the step between "which gate opens most" (gated cells; largest mean over
+    the units of layer 0, forward) and "what will it predict"; None at the last token."""
+    nxt = step + 1
+    if nxt >= trace.steps:
+        return None
+    word = trace.tokens[nxt]
+    gates = {g: float(v[0, 0, nxt].mean()) for g, v in trace.gates.items() if g != "candidate"}
+    if gates and step % 2 == 0:
+        best = max(gates, key=gates.get)
+        kind = "lstm" if trace.cell is not None else "gru"
+        return (f"Which gate will open most at the next token, “{word}”?",
+                f"the {theme.gate_label(best, kind)} (mean {gates[best]:.2f} over its units)")
+    probs = trace.probs[nxt]                                                     # [C]
+    best = int(probs.argmax())
+    return (f"What will the network predict after reading the next token, “{word}”?",
+            f"{trace.labels[best]} ({float(probs[best]):.0%})")
+
+
+def predict_then_reveal(model_name: str, text: str, trace, step: int) -> None:
+    """Teacher mode: the question for the next step; its answer only after the reveal (Enter)."""
+    asked = next_question(trace, step)
+    st.subheader("Predict, then reveal")
+    if asked is None:
+        st.caption("This is the last token: step back to ask about another.")
+        return
+    here = [model_name, text, step]
+    st.markdown("**" + md_escape(asked[0]) + "**")
+    if st.session_state.get(REVEALED) == here:
+        st.success(md_escape(asked[1]), icon="💡")
+    else:
+        st.button("Reveal the answer", key="reveal", shortcut="Enter", on_click=_reveal, args=(here,),
+                  type="primary", help="Let the class guess first. Shortcut: Enter.")
+
+
+def _reveal(here: list) -> None:
+    st.session_state[REVEALED] = here
