@@ -9,6 +9,7 @@ from rnnviz.ui import controls, loaders
 from rnnviz.ui.stepper import chart, chart_config, stepper
 
 CLICK = "saturation_click"
+NARROW_TICKS = 7          # a third of the page names only every few tokens (hover names each)
 
 name, text, size = controls.page_top(
     "RNN vs LSTM vs GRU",
@@ -25,9 +26,10 @@ def draw(_, step):
         trace = loaders.get_trace(n, text)
         with column:
             st.subheader(heading(n))
-            chart(figures.state_heatmap_figure(trace, "hidden", step=step, scale=size), f"compare_hidden_{n}",
-                  trace.steps, download=True)
-            chart(figures.prediction_figure(trace, step, scale=size), f"compare_prediction_{n}", trace.steps)
+            chart(figures.state_heatmap_figure(trace, "hidden", step=step, scale=size, max_ticks=NARROW_TICKS),
+                  f"compare_hidden_{n}", trace.steps, download=True)
+            chart(figures.prediction_figure(trace, step, scale=size, max_ticks=NARROW_TICKS),
+                  f"compare_prediction_{n}", trace.steps)
             chart(gradient_curves_figure({n: trace}, step=step, scale=size), f"compare_gradient_{n}", trace.steps)
     st.caption("Bottom row: how much of the gradient of the last prediction gets back to each token "
                "(1 = all of it, log scale). More on the Vanishing gradients page.")

@@ -49,9 +49,9 @@ def token_label(trace: Trace, t: int, position: bool = True, max_chars: int | No
     return text
 
 
-def token_axis(trace: Trace) -> dict:
+def token_axis(trace: Trace, max_ticks: int = MAX_TICKS) -> dict:
     """x-axis settings naming each token position; every k-th one when the text is long."""
-    every = max(1, math.ceil(trace.steps / MAX_TICKS))
+    every = max(1, math.ceil(trace.steps / max_ticks))
     ticks = list(range(0, trace.steps, every))
     return dict(title="token", tickmode="array", tickvals=ticks,
                 ticktext=[token_label(trace, t) for t in ticks], range=[-0.5, trace.steps - 0.5])
@@ -104,7 +104,7 @@ def click_overlay(trace: Trace, values: np.ndarray, value_name: str,
 
 def unit_token_heatmap(trace: Trace, values: np.ndarray, *, title: str, value_name: str,
                        colorscale: str, zrange: tuple[float, float], step: int | None,
-                       scale: float) -> go.Figure:
+                       scale: float, max_ticks: int = MAX_TICKS) -> go.Figure:
     """Units (y) × tokens (x) heatmap of `values` [T, H], click overlay, optional step outline."""
     steps, units = values.shape
     plot_px = min(max(units * 12, 160), 480)                      # height of the cell grid
@@ -117,7 +117,7 @@ def unit_token_heatmap(trace: Trace, values: np.ndarray, *, title: str, value_na
     ))
     fig.add_trace(click_overlay(trace, values, value_name, marker_px))
     theme.base_layout(fig, height=plot_px + 130, title=title, scale=scale)
-    fig.update_layout(xaxis=token_axis(trace), hovermode="closest",
+    fig.update_layout(xaxis=token_axis(trace, max_ticks), hovermode="closest",
                       yaxis=dict(title="unit", range=[units - 0.5, -0.5],   # unit 0 on top
                                  zeroline=False, showgrid=False))
     fig.update_xaxes(showgrid=False, zeroline=False)

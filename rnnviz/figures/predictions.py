@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from ..trace import Trace
 from . import theme
-from .common import check_index, token_axis, token_label
+from .common import MAX_TICKS, check_index, token_axis, token_label
 
 MAX_CLASSES = 10     # more outputs than this: the outputs are a vocabulary (a language model)
 
@@ -27,18 +27,19 @@ def final_prediction(trace: Trace, top: int | None = None) -> list[tuple[str, fl
 
 
 def prediction_figure(trace: Trace, step: int | None = None, top: int = 5,
-                      scale: float = 1.0) -> go.Figure:
-    """Classifier: each class's probability after each token, a vertical line at `step`.
+                      scale: float = 1.0, max_ticks: int = MAX_TICKS) -> go.Figure:
+    """Classifier: each class's probability after each token, a vertical line at `step`
+    (at most `max_ticks` tokens named on the x axis).
 
     Language model (more than 10 labels): a horizontal bar chart of the `top` most likely
     next words after token `step` (the last token when `step` is None).
     """
     if is_language_model(trace):
         return _next_words_figure(trace, step, top, scale)
-    return _class_lines_figure(trace, step, scale)
+    return _class_lines_figure(trace, step, scale, max_ticks)
 
 
-def _class_lines_figure(trace: Trace, step: int | None, scale: float) -> go.Figure:
+def _class_lines_figure(trace: Trace, step: int | None, scale: float, max_ticks: int) -> go.Figure:
     """One line per class over the tokens, y in [0, 1]."""
     fig = go.Figure()
     steps = np.arange(trace.steps)
@@ -52,7 +53,7 @@ def _class_lines_figure(trace: Trace, step: int | None, scale: float) -> go.Figu
             hovertemplate="after %{customdata}<br>p = %{y:.3f}<extra>%{fullData.name}</extra>",
         ))
     theme.base_layout(fig, height=340, title="prediction after each token", scale=scale)
-    fig.update_layout(xaxis=token_axis(trace), hovermode="closest",
+    fig.update_layout(xaxis=token_axis(trace, max_ticks), hovermode="closest",
                       yaxis=dict(title="probability", range=[0, 1.02]),
                       legend=dict(title=dict(text="class")))
     if step is not None:

@@ -6,12 +6,15 @@ import plotly.graph_objects as go
 from ..errors import RnnvizError
 from ..trace import Trace
 from . import theme
-from .common import check_slice, slice_title, symmetric_range, unit_token_heatmap
+from .common import MAX_TICKS, check_slice, slice_title, symmetric_range, unit_token_heatmap
 
 
 def state_heatmap_figure(trace: Trace, kind: str = "hidden", layer: int = 0, direction: int = 0,
-                         step: int | None = None, scale: float = 1.0) -> go.Figure:
+                         step: int | None = None, scale: float = 1.0,
+                         max_ticks: int = MAX_TICKS) -> go.Figure:
     """Heatmap of h_t (kind="hidden") or c_t (kind="cell"): one row per unit, one column per token.
+
+    At most `max_ticks` tokens are named on the x axis (fewer for a narrow column); hover names all.
 
     Diverging colours centred at 0: h on [-1, 1] (it is tanh-bounded), c on ±max(1, max |c|).
     The column of `step` (if given) is outlined in the highlight colour. An invisible
@@ -28,5 +31,5 @@ def state_heatmap_figure(trace: Trace, kind: str = "hidden", layer: int = 0, dir
     return unit_token_heatmap(
         trace, values, title=slice_title(trace, theme.STATE_LABELS[kind], layer, direction),
         value_name=theme.STATE_LETTERS[kind], colorscale=theme.STATE_SCALE, zrange=zrange,
-        step=step, scale=scale,
+        step=step, scale=scale, max_ticks=max_ticks,
     )
