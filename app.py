@@ -1,32 +1,35 @@
 """rnnviz: page setup, the pages grouped by what they teach, and the model shared by all of them."""
 import streamlit as st
 
-from rnnviz.ui import controls, teacher
+from rnnviz.i18n import t
+from rnnviz.ui import controls, language, teacher
 
-st.set_page_config(page_title="rnnviz — see inside recurrent networks", page_icon="🔁", layout="wide")
+st.set_page_config(page_title=t("app.page_title"), page_icon="🔁", layout="wide")
 
 pages = {
-    "Start": [
-        st.Page("views/tour.py", title="Guided tour", icon=":material/tour:", default=True),
+    t("nav.start"): [
+        st.Page("views/tour.py", title=t("nav.tour"), icon=":material/tour:", default=True),
     ],
-    "Learn": [
-        st.Page("views/step_through.py", title="Step through", icon=":material/footprint:"),
-        st.Page("views/anatomy.py", title="Cell anatomy", icon=":material/biotech:"),
+    t("nav.learn"): [
+        st.Page("views/step_through.py", title=t("nav.step_through"), icon=":material/footprint:"),
+        st.Page("views/anatomy.py", title=t("nav.anatomy"), icon=":material/biotech:"),
     ],
-    "Labs": [
-        st.Page("views/gradients.py", title="Vanishing gradients", icon=":material/trending_down:"),
-        st.Page("views/compare.py", title="RNN vs LSTM vs GRU", icon=":material/compare:"),
-        st.Page("views/flags.py", title="Flags", icon=":material/flag:"),
-        st.Page("views/deep.py", title="Deeper networks", icon=":material/layers:"),
+    t("nav.labs"): [
+        st.Page("views/gradients.py", title=t("nav.gradients"), icon=":material/trending_down:"),
+        st.Page("views/compare.py", title=t("nav.compare"), icon=":material/compare:"),
+        st.Page("views/flags.py", title=t("nav.flags"), icon=":material/flag:"),
+        st.Page("views/deep.py", title=t("nav.deep"), icon=":material/layers:"),
     ],
-    "Make": [
-        st.Page("views/train.py", title="Train a model", icon=":material/model_training:"),
-        st.Page("views/your_model.py", title="Your lesson model", icon=":material/upload_file:"),
+    t("nav.make"): [
+        st.Page("views/train.py", title=t("nav.train"), icon=":material/model_training:"),
+        st.Page("views/your_model.py", title=t("nav.your_model"), icon=":material/upload_file:"),
     ],
 }
 page = st.navigation(pages, position="hidden" if controls.teaching() else "sidebar")   # teacher mode: links on the page
-st.sidebar.markdown("**rnnviz** · see a sentence flow through real RNN, LSTM and GRU cells")
-teacher.teacher_toggle(pages)
+st.sidebar.markdown(t("app.sidebar"))
+if not controls.teaching():
+    language.language_switch()
+teacher.teacher_toggle(pages)       # teacher mode: the switch sits in its row of page links
 if controls.model_picker() is None:
     st.stop()                       # the picker has said why; the sidebar still offers other models
 controls.enter_page(page.url_path)

@@ -14,15 +14,16 @@ from rnnviz.trace import Trace
 from rnnviz.ui import controls
 
 UNIT = "unit"           # the Flags page's URL name (rnnviz.ui.units.UNIT)
+LANG = "lang"           # rnnviz.ui.language.LANG
 
 
 def view_query() -> dict[str, str]:
-    """The view as URL parameters: text, model, step, unit, teacher (those that are set)."""
+    """The view as URL parameters: text, model, step, unit, lang, teacher (those that are set)."""
     state, query = st.session_state, st.query_params
     params = {controls.TEXT: state.get(controls.TEXT) or query.get(controls.TEXT),
               controls.MODEL: state.get(controls.MODEL) or query.get(controls.MODEL),
               controls.STEP: query.get(controls.STEP), UNIT: query.get(UNIT),
-              controls.TEACHER: "1" if controls.teaching() else None}
+              LANG: query.get(LANG), controls.TEACHER: "1" if controls.teaching() else None}
     return {k: str(v) for k, v in params.items() if v not in (None, "")}
 
 

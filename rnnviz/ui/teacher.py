@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rnnviz.figures import theme
+from rnnviz.ui import language
 from rnnviz.ui.controls import REVEALED, TEACHER, asked_for_teacher, md_escape
 
 
@@ -25,6 +26,7 @@ def teacher_toggle(pages: dict) -> bool:
         with st.container(horizontal=True):
             for page in (p for section in pages.values() for p in section):
                 st.page_link(page)
+            language.language_switch(st.container())
             st.button("Leave teacher mode", on_click=_leave_teaching, type="tertiary", icon=":material/close:")
     else:
         st.query_params.pop(TEACHER, None)

@@ -160,3 +160,29 @@ def texts(elements) -> list[str]:
 def rendered(source: str) -> str:
     """What markdown shows for `source`: backslash-escaped punctuation becomes the mark itself."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", source)
+
+
+# ---- languages -------------------------------------------------------------------------------
+
+def visible_strings(at: AppTest) -> list[str]:
+    """Every string the page shows: markdown, captions, alerts, headings, labels and help, and
+    the titles and axis titles of its charts."""
+    found = [rendered(text) for _, text in markdown_texts(at)]
+    for spec in charts(at).values():
+        layout = spec.get("layout", {})
+        found.append(title(spec))
+        for name, axis in layout.items():
+            if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+                axis_title = axis.get("title", {})
+                found.append(axis_title.get("text", "") if isinstance(axis_title, dict) else str(axis_title))
+        found += [a.get("text", "") for a in layout.get("annotations", [])]
+    return [s for s in found if s]
+
+
+def english_leftovers(at: AppTest) -> list[str]:
+    """Strings shown in Filipino mode that are exactly an English catalogue text whose Filipino
+    text differs (so: a call that forgot to go through t(), or a t() with lang pinned to en)."""
+    from rnnviz import i18n
+    english, filipino = i18n.catalogue("en"), i18n.catalogue("fil")
+    english_only = {text for key, text in english.items() if filipino.get(key) != text and "{" not in text}
+    return [s for s in visible_strings(at) if s in english_only]

@@ -1,0 +1,48 @@
+"""The catalogues: the same keys and format fields in every language, and t() fills them."""
+import string
+
+import pytest
+
+from rnnviz import i18n
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_language_has_every_key():
+    english = i18n.catalogue("en")
+    for lang in i18n.LANGUAGES:
+        other = i18n.catalogue(lang)
+        assert set(other) - set(english) == set(), f"{lang} has keys English lacks"
+        assert set(english) - set(other) == set(), f"{lang} lacks keys"
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_texts_are_filled_and_fields_match_english(lang):
+    english, other = i18n.catalogue("en"), i18n.catalogue(lang)
+    for key, text in other.items():
+        assert isinstance(text, str) and text.strip(), f"{lang}: {key} is empty"
+        assert fields(text) == fields(english[key]), f"{lang}: {key} has other fields than English"
+
+
+def test_filipino_is_a_translation_not_a_copy():
+    english, filipino = i18n.catalogue("en"), i18n.catalogue("fil")
+    same = [k for k in english if english[k] == filipino[k] and len(english[k].split()) > 2]
+    assert len(same) <= 0.05 * len(english), f"untranslated: {same[:10]}"
+
+
+def test_t_follows_the_installed_language_and_fills_fields():
+    try:
+        i18n.use_language(lambda: "fil")
+        assert i18n.t("nav.tour") == i18n.catalogue("fil")["nav.tour"] != i18n.catalogue("en")["nav.tour"]
+        assert "zz" in i18n.t("language.unknown", asked="zz")
+        i18n.use_language(lambda: "klingon")
+        assert i18n.t("nav.tour") == i18n.catalogue("en")["nav.tour"]
+    finally:
+        i18n.use_language(lambda: i18n.DEFAULT)
+
+
+def test_a_missing_key_is_an_error():
+    with pytest.raises(KeyError):
+        i18n.t("no.such.key")
