@@ -11,20 +11,12 @@ import html
 import plotly.colors
 import plotly.graph_objects as go
 
+from ..i18n import t
+
 CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN"}
 
-# Gate order follows the equations (and torch.nn's weight layout): LSTM i, f, g, o; GRU r, z, n.
-GATE_LABELS = {
-    "lstm": {"input": "input gate i", "forget": "forget gate f",
-             "candidate": "candidate g", "output": "output gate o"},
-    "gru": {"reset": "reset gate r", "update": "update gate z", "candidate": "candidate n"},
-    "rnn": {},
-}
-STATE_LABELS = {"hidden": "hidden state h", "cell": "cell state c"}
+# Words (labels, titles, notes) are read in the current language at each use: see __getattr__.
 STATE_LETTERS = {"hidden": "h", "cell": "c"}
-DIRECTION_LABELS = ("forward", "backward")
-NO_GATES_NOTE = "a simple RNN has no gates: h = tanh(W·x + H·h_prev + b)"
-SHARED_WEIGHTS_NOTE = "same weights W, H, b in every block"
 UNKNOWN_MARK = " (?)"        # after a token the model does not know (its vocabulary says <unk>)
 TOKEN_SEPARATOR = " · "      # "3 · not": position and token, so repeated words stay distinct
 
@@ -50,17 +42,36 @@ FONT_SIZE = 14               # at scale 1.0; teacher mode on a projector uses sc
 CELL_COLOURS = {"rnn": "#D55E00", "gru": "#009E73", "lstm": "#0072B2"}   # Okabe-Ito
 STATE_DASH = {"hidden": "solid", "cell": "dash"}
 CLIPPED_DASH = "dot"
-CURVE_TITLE = "how much of the error signal reaches each token (1 = at the end)"
-CURVE_AXIS = "gradient ÷ its value at the end"
-GAIN_TITLE = "per-step gain ‖∂L/∂h<sub>t</sub>‖ ÷ ‖∂L/∂h<sub>t+1</sub>‖"
-PRODUCT_TITLE = "product of forget gates from t to the end (mean over units)"
-CONNECTIVITY_TITLE = "which words can move the answer: ‖∂L/∂x<sub>t</sub>‖ (strongest word = 1)"
 CONNECTIVITY_SCALE = "Cividis"     # sequential, colour-blind safe: dark = no influence
 
 # saturation figures
 GATE_COLOURS = {"input": "#009E73", "forget": "#0072B2", "output": "#CC79A7",
                 "reset": "#D55E00", "update": "#0072B2", "candidate": "#999999"}   # Okabe-Ito
-SATURATION_TITLE = "every gate unit: how often it is shut, how often wide open"
+
+
+# Gate order follows the equations (and torch.nn's weight layout): LSTM i, f, g, o; GRU r, z, n.
+_GATES = {"lstm": ("input", "forget", "candidate", "output"), "gru": ("reset", "update", "candidate"), "rnn": ()}
+_TEXTS = {"NO_GATES_NOTE": "fig.no_gates_note", "SHARED_WEIGHTS_NOTE": "fig.shared_weights_note",
+          "CURVE_TITLE": "fig.curve_title", "CURVE_AXIS": "fig.curve_axis", "GAIN_TITLE": "fig.gain_title",
+          "PRODUCT_TITLE": "fig.product_title", "CONNECTIVITY_TITLE": "fig.connectivity_title",
+          "SATURATION_TITLE": "fig.saturation_title"}
+
+
+def __getattr__(name: str):
+    """The labels, in the language of the moment (PEP 562: read as theme.GATE_LABELS etc.).
+
+    GATE_LABELS {cell: {gate: "input gate i", ...}}, STATE_LABELS {"hidden": "hidden state h", ...},
+    DIRECTION_LABELS ("forward", "backward"), and the notes and titles in _TEXTS.
+    """
+    if name == "GATE_LABELS":
+        return {cell: {g: t(f"fig.gate.{cell}.{g}") for g in gates} for cell, gates in _GATES.items()}
+    if name == "STATE_LABELS":
+        return {"hidden": t("fig.state.hidden"), "cell": t("fig.state.cell")}
+    if name == "DIRECTION_LABELS":
+        return (t("fig.direction.forward"), t("fig.direction.backward"))
+    if name in _TEXTS:
+        return t(_TEXTS[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def safe(text) -> str:
@@ -72,14 +83,14 @@ def safe(text) -> str:
     return html.escape(str(text), quote=False)
 
 
-def gate_label(gate: str, kind: str) -> str:
+def gate_label(gate: str, kind: str, lang: str | None = None) -> str:
     """The human label of `gate` in a cell of `kind` ("lstm"/"gru"); unknown names as they are."""
-    return GATE_LABELS.get(kind, {}).get(gate, gate)
+    return t(f"fig.gate.{kind}.{gate}", lang) if gate in _GATES.get(kind, ()) else gate
 
 
 def gate_symbol(gate: str, kind: str) -> str:
     """The equation's letter for `gate`: every label in GATE_LABELS ends with it."""
-    return gate_label(gate, kind).rsplit(" ", 1)[-1]
+    return gate_label(gate, kind, "en").rsplit(" ", 1)[-1]
 
 
 def font_size(scale: float = 1.0, relative: float = 1.0) -> float:

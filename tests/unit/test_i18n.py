@@ -27,9 +27,11 @@ def test_texts_are_filled_and_fields_match_english(lang):
 
 
 def test_filipino_is_a_translation_not_a_copy():
+    """Technical names stay English ("forget gate f"), but sentences are translated."""
     english, filipino = i18n.catalogue("en"), i18n.catalogue("fil")
-    same = [k for k in english if english[k] == filipino[k] and len(english[k].split()) > 2]
-    assert len(same) <= 0.05 * len(english), f"untranslated: {same[:10]}"
+    sentences = [k for k in english if len(english[k].split()) > 4]
+    same = [k for k in sentences if english[k] == filipino[k]]
+    assert len(same) <= 0.05 * len(sentences), f"untranslated: {same[:10]}"
 
 
 def test_t_follows_the_installed_language_and_fills_fields():
