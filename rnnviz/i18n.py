@@ -11,6 +11,7 @@ session's `lang`); without one, English. Model inputs (sentences, vocabularies) 
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -28,6 +29,17 @@ def use_language(source: Callable[[], str]) -> None:
     _source = source
 
 
+@contextmanager
+def speaking(lang: str):
+    """Within the block, t() speaks `lang`; the source installed before comes back after."""
+    before = _source
+    use_language(lambda: lang)
+    try:
+        yield
+    finally:
+        use_language(before)
+
+
 def language() -> str:
     """The current language; an unknown value counts as the default."""
     lang = _source()
@@ -37,10 +49,7 @@ def language() -> str:
 @lru_cache(maxsize=len(LANGUAGES))
 def catalogue(lang: str) -> dict[str, str]:
     """The catalogue of one language: {key: text}."""
-    merged = json.loads((FOLDER / f"{lang}.json").read_text(encoding="utf-8"))
-    for part in sorted((FOLDER / "parts").glob(f"*.{lang}.json")):    # while catalogues are written
-        merged.update(json.loads(part.read_text(encoding="utf-8")))
-    return merged
+    return json.loads((FOLDER / f"{lang}.json").read_text(encoding="utf-8"))
 
 
 def t(key: str, /, lang: str | None = None, **fields) -> str:

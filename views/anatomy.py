@@ -3,35 +3,20 @@ import streamlit as st
 
 from rnnviz.figures import theme
 from rnnviz.figures.anatomy import cell_terms, gate_equations_figure, simple_cell_figure
+from rnnviz.i18n import t
 from rnnviz.ui import controls, loaders
 from rnnviz.ui.stepper import chart, stepper
 
 SLICE = "anatomy_slice"
-GATED = {
-    "lstm": "Each **gate** is a small simple cell of its own with a sigmoid σ at the end, so its "
-            "values lie between 0 and 1 and act like a soft mask. Look at the forget gate *f*: units "
-            "near 1 keep what the cell state *c* remembered, units near 0 let it go. The input gate *i* "
-            "decides how much of the candidate *g* is written into *c*. The lesson says the output gate "
-            "makes the new hidden vector: more exactly, *c* is updated by the forget and input gates, "
-            "and the output gate *o* masks tanh(*c*) to give *h*.",
-    "gru": "The GRU (gated *recurrent* unit) keeps one state and two gates. The reset gate *r* decides "
-           "how much of the old state the candidate *n* may look at; the update gate *z* blends: "
-           "near 1 it keeps the old *h*, near 0 it takes the candidate *n*.",
-}
+GATED = ("lstm", "gru")          # cells whose gates are explained under t(f"anatomy.gated.{kind}")
 
-st.title("Inside one cell")
-st.caption("The lesson's cell, filled in with this model's real numbers for the token you are on.")
+st.title(t("anatomy.title"))
+st.caption(t("anatomy.caption"))
 controls.show_notices()
 name = st.session_state[controls.MODEL]
 model = loaders.get_model(name)
-st.markdown(
-    "At every token the cell does one small sum: it multiplies the token's vector **x** by a weight "
-    "matrix **W**, multiplies the state it carried from the previous token by a second matrix **H**, "
-    "adds a bias **b**, and squashes the result with tanh into the new state **h**. Red is positive, "
-    "blue negative, white zero; hover over a square to read its value.")
-st.caption("The lesson describes W as emb_size × hid_size. PyTorch stores the same matrix turned on its "
-           "side (transposed), hid_size × emb_size, so that W·x works with x standing as a column. It is "
-           "the same map from token to state; the shapes below are PyTorch's, rows × columns.")
+st.markdown(t("anatomy.intro"))
+st.caption(t("anatomy.shapes_note"))
 text = controls.usable_text(controls.sentence_box(name))
 size = controls.figure_scale()
 
@@ -42,36 +27,39 @@ def where(spec) -> tuple[int, int]:
     if len(cells) == 1:
         return cells[0]
 
-    def label(k):
-        layer, d = cells[k]
-        return " · ".join(([f"layer {layer}"] if spec.layers > 1 else [])
+    def label(layer, d):
+        return " · ".join(([t("anatomy.layer", layer=layer)] if spec.layers > 1 else [])
                           + ([theme.DIRECTION_LABELS[d]] if spec.directions > 1 else []))
 
-    pick = st.segmented_control("Which cell", range(len(cells)), format_func=label, default=0,
-                                required=True, key=SLICE)
+    labels = [label(*cell) for cell in cells]      # in this run's language, whoever formats the options
+    pick = st.segmented_control(t("anatomy.which_cell"), range(len(cells)), format_func=labels.__getitem__,
+                                default=0, required=True, key=SLICE)
     return cells[pick or 0]
+
+
+def slice_notes(layer: int, direction: int) -> list[str]:
+    """What differs in an upper layer (its input) and in the backward direction (its previous state)."""
+    notes = [t("anatomy.upper_layer_note", layer=layer, below=layer - 1)] if layer else []
+    if direction:
+        notes.append(t("anatomy.backward_note"))
+    return notes
 
 
 def draw(trace, step):
     layer, direction = where(model.spec)
     terms = cell_terms(model, trace, step, layer, direction)
-    notes = [f"Layer {layer} reads what layer {layer - 1} hands up at this token (its h, every direction "
-             "side by side) instead of the embedding."] if layer else []
-    if direction:
-        notes.append("The backward direction reads the sentence from the end, so its previous state "
-                     "is the one after this token (h at t+1).")
+    notes = slice_notes(layer, direction)
     if notes:
         st.caption(" ".join(notes))
     kind = model.spec.cell
-    st.subheader(f"The {theme.CELL_NAMES[kind]} cell at t = {step}")
+    st.subheader(t("anatomy.cell_heading", cell=theme.CELL_NAMES[kind], step=step))
     chart(simple_cell_figure(terms, scale=size), "anatomy_simple", download=True)
     if kind in GATED:
-        st.markdown("An LSTM or GRU computes this same sum for every gate at once: the matrices above "
-                    "hold one block per gate. Each block then gets its own equation:")
-        st.markdown(GATED[kind])
+        st.markdown(t("anatomy.gated_intro"))
+        st.markdown(t(f"anatomy.gated.{kind}"))
         chart(gate_equations_figure(terms, scale=size), "anatomy_gates", download=True)
     else:
-        st.caption("A plain RNN has no gates: this one sum is its whole step.")
+        st.caption(t("anatomy.no_gates"))
 
 
 if text:

@@ -5,15 +5,14 @@ from rnnviz import figures
 from rnnviz.figures import theme
 from rnnviz.figures.gradients import gradient_curves_figure
 from rnnviz.figures.saturation import most_open_unit, saturation_figure, unit_gate_figure
+from rnnviz.i18n import t
 from rnnviz.ui import controls, loaders
 from rnnviz.ui.stepper import chart, chart_config, stepper
 
 CLICK = "saturation_click"
 NARROW_TICKS = 7          # a third of the page names only every few tokens (hover names each)
 
-name, text, size = controls.page_top(
-    "RNN vs LSTM vs GRU",
-    "One sentence, read by the same task's three kinds of cell. ← and → move all three at once.")
+name, text, size = controls.page_top(t("compare.title"), t("compare.intro"))
 names = loaders.task_models(name)
 
 
@@ -31,8 +30,7 @@ def draw(_, step):
             chart(figures.prediction_figure(trace, step, scale=size, max_ticks=NARROW_TICKS),
                   f"compare_prediction_{n}", trace.steps)
             chart(gradient_curves_figure({n: trace}, step=step, scale=size), f"compare_gradient_{n}", trace.steps)
-    st.caption("Bottom row: how much of the gradient of the last prediction gets back to each token "
-               "(1 = all of it, log scale). More on the Vanishing gradients page.")
+    st.caption(t("compare.gradient_caption"))
 
 
 def clicked(sat):
@@ -47,18 +45,14 @@ def clicked(sat):
 
 
 def gates_section():
-    st.header("How the gates behave")
-    st.markdown("Each dot is one unit of one gate. Further right: more often shut (below 0.1). "
-                "Further up: more often wide open (above 0.9). "
-                "A forget-gate (LSTM) or update-gate (GRU) unit high up nearly always keeps its memory; "
-                "a dot near the corner is a soft, in-between gate. Click a dot to see that unit on your "
-                "sentence.")
+    st.header(t("compare.gates_header"))
+    st.markdown(t("compare.gates_intro"))
     gated = [n for n in names if loaders.get_model(n).spec.cell != "rnn"]
     if not gated:
-        st.info("A plain RNN has no gates: its whole step is h = tanh(W·x + H·h_prev + b).", icon="ℹ️")
+        st.info(t("compare.no_gates"), icon="ℹ️")
         return
     pick = gated[0] if len(gated) == 1 else st.segmented_control(
-        "Whose gates", gated, default=gated[-1], required=True, format_func=lambda n: theme.CELL_NAMES[
+        t("compare.whose_gates"), gated, default=gated[-1], required=True, format_func=lambda n: theme.CELL_NAMES[
             loaders.get_model(n).spec.cell])
     sat = loaders.gate_saturation(pick, text)
     unit = clicked(sat)
@@ -66,16 +60,15 @@ def gates_section():
     with left:
         st.plotly_chart(saturation_figure(sat, loaders.get_model(pick).spec.cell, unit, scale=size), key=CLICK,
                         theme=None, on_select="rerun", selection_mode="points", config=chart_config(CLICK))
-        pool = "" if pick in loaders.session_models() else "its model card's held-out probe sentences and "
-        st.caption(f"Counted at every token of {pool}your sentence.")
+        pool = "sentence" if pick in loaders.session_models() else "probe"
+        st.caption(t(f"compare.counted_{pool}"))
     with right:
         chart(unit_gate_figure(loaders.get_trace(pick, text), *unit, scale=size), "saturation_unit")
-        st.caption("The shaded bands are ‘shut’ (below 0.1) and ‘wide open’ (above 0.9).")
+        st.caption(t("compare.bands"))
 
 
 if text:
     if len(names) == 1:
-        st.info(controls.md_escape(f"{name} has no RNN, GRU and LSTM siblings, so it is shown alone."),
-                icon="ℹ️")
+        st.info(t("compare.alone", name=controls.md_escape(name)), icon="ℹ️")
     stepper(name, text, draw)
     gates_section()

@@ -6,13 +6,12 @@ from rnnviz.analysis.flags import FLAG_CONCEPTS
 from rnnviz.figures import flags as flag_figs
 from rnnviz.figures import gradients as grad_figs
 from rnnviz.figures.training import training_curves_figure
+from rnnviz.i18n import t
 from rnnviz.ui import controls, loaders, make
 from rnnviz.ui.stepper import chart
 
-st.title("Train a model")
-st.caption("Choose a task, a cell and its sizes, then train it here on the server's CPU. The loss should fall "
-           "and the accuracy rise; the gradient norm shows how hard each step pushes the weights. "
-           "Your model is yours for this session: it never leaves it unless you download it.")
+st.title(t("train.title"))
+st.caption(t("train.intro"))
 controls.show_notices()
 job = make.current_job()
 if make.collect(job):
@@ -20,21 +19,20 @@ if make.collect(job):
 name = st.session_state[controls.MODEL]
 text = controls.usable_text(controls.sentence_box(name))
 
-st.header("1 · Settings", divider="gray")
+st.header(t("train.settings"), divider="gray")
 running = job is not None and job.running
 make.settings_panel(disabled=running)
-st.button("Start training", on_click=make.start, disabled=running, type="primary", key="make_start",
+st.button(t("train.start"), on_click=make.start, disabled=running, type="primary", key="make_start",
           icon=":material/model_training:")
 
-st.header("2 · Training", divider="gray")
+st.header(t("train.training"), divider="gray")
 make.live_panel()
 if job is not None and not running:
     make.finished_panel(job)
 
 if job is not None and job.name is not None and job.snapshots:
-    st.header("3 · Scrub through training", divider="gray")
-    st.caption("Snapshots of the weights taken while it learnt. Move the slider to see how your sentence "
-               "was read at each point: the states sharpen, flags appear, the error signal reaches further back.")
+    st.header(t("train.scrub"), divider="gray")
+    st.caption(t("train.scrub_intro"))
     index = make.snapshot_picker(job)
     steps = [step for step, _ in job.snapshots]
     chart(training_curves_figure(job.history, job.total, snapshots=steps, mark=steps[index]), "scrub_curves")
@@ -47,11 +45,12 @@ if job is not None and job.name is not None and job.snapshots:
             chart(grad_figs.gradient_curves_figure({"snapshot": trace}), "scrub_gradient")
         concepts = FLAG_CONCEPTS.get(job.task, ())
         if concepts:
-            concept = st.selectbox("Flag to look for", concepts, key=make.CONCEPT)
+            concept = st.selectbox(t("train.concept"), concepts, key=make.CONCEPT,
+                                   format_func=make.labelled(concepts, lambda c: t(f"train.concept.{c}")))
             ranking = loaders.snapshot_ranking(job, index, concept)
             spec = job.result.model.spec
             if ranking:
                 chart(flag_figs.unit_ranking_figure(ranking, spec.layers, spec.directions,
                                                     state=flag_figs.flag_kind(trace)), "scrub_flags")
             else:
-                st.info("No unit can be ranked for this flag at this snapshot yet.", icon="🔎")
+                st.info(t("train.no_ranking"), icon="🔎")

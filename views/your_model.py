@@ -2,47 +2,48 @@
 import streamlit as st
 
 from rnnviz import figures
+from rnnviz.i18n import t
 from rnnviz.ui import controls, loaders, make
 from rnnviz.ui.stepper import chart
 
-st.title("Your lesson model")
-st.caption("Trained the news classifier in the lesson's notebook? Save its weights and its vocabulary there "
-           "with these two lines, upload both files here, and every page of this app can read sentences with it.")
+st.title(t("your_model.title"))
+st.caption(t("your_model.intro"))
 st.code(make.NOTEBOOK_CODE, language="python")
 controls.show_notices()
 
 weights_col, vocab_col = st.columns(2)
-weights_col.file_uploader("Weights (model.pt)", type=["pt", "pth"], key=make.WEIGHTS_FILE,
-                          help="A plain state_dict. It is read as tensors only: nothing in it is ever run.")
-vocab_col.file_uploader("Vocabulary (vocab.txt)", type=["txt"], key=make.VOCAB_FILE,
-                        help="One token per line, line i = token id i.")
+weights_col.file_uploader(t("your_model.weights"), type=["pt", "pth"], key=make.WEIGHTS_FILE,
+                          help=t("your_model.weights_help"))
+vocab_col.file_uploader(t("your_model.vocab"), type=["txt"], key=make.VOCAB_FILE,
+                        help=t("your_model.vocab_help"))
 cell_col, pooling_col, labels_col = st.columns(3)
-cell = cell_col.selectbox("Cell", ["lstm", "rnn", "gru"], key=make.LESSON_CELL, format_func=str.upper)
-pooling_col.radio("Read the classifier from", ["last", "mean"], horizontal=True, key=make.LESSON_POOLING + cell,
-                  index=["last", "mean"].index(make.LESSON_POOLING_DEFAULT[cell]),
-                  format_func={"last": "the last state", "mean": "the mean of all states"}.get,
-                  help="The lesson's LSTM classifier reads the last state; its RNN classifier the mean.")
-labels_col.text_input("Class names, in order", make.DEFAULT_LABELS, key=make.LESSON_LABELS)
-st.button("Open my model", on_click=make.open_upload, type="primary", key="lesson_open", icon=":material/upload_file:")
+cell = cell_col.selectbox(t("make.cell"), ["lstm", "rnn", "gru"], key=make.LESSON_CELL, format_func=str.upper)
+choices = list(make.LESSON_POOLING_CHOICES)
+pooling_col.radio(t("your_model.pooling"), choices, horizontal=True, key=make.LESSON_POOLING + cell,
+                  index=choices.index(make.LESSON_POOLING_DEFAULT[cell]),
+                  format_func=make.labelled(choices, make.pooling_label), help=t("your_model.pooling_help"))
+labels_col.text_input(t("your_model.labels"), make.DEFAULT_LABELS, key=make.LESSON_LABELS)
+st.button(t("your_model.open"), on_click=make.open_upload, type="primary", key="lesson_open", icon=":material/upload_file:")
 
 outcome = st.session_state.get(make.LESSON_RESULT)
 if outcome and outcome[0] == "error":
-    st.error(controls.md_escape(f"Could not open these files: {outcome[1]}"), icon="⚠️")
+    st.error(t("your_model.could_not_open", detail=make.problem_text(outcome[1], controls.md_escape)), icon="⚠️")
 elif outcome:
-    st.success(controls.md_escape(f"Opened as {outcome[1]}: it is now the sidebar's model, on every page."), icon="✅")
+    st.success(t("your_model.opened", name=controls.md_escape(outcome[1])), icon="✅")
 
 name = st.session_state[controls.MODEL]
 text = controls.usable_text(controls.sentence_box(name))
 if text:
     model = loaders.get_model(name)
     if controls.task_of(name) == "lesson":
-        st.subheader("What was found in the files")
+        st.subheader(t("your_model.found_title"))
         summary = make.lesson_summary(model, text)
-        st.dataframe([{"what": k, "found": str(v)} for k, v in summary.items()], hide_index=True)
+        what, found = t("your_model.column_what"), t("your_model.column_found")
+        st.dataframe([{what: k, found: str(v)} for k, v in summary.items()], hide_index=True)
     else:
-        st.info(controls.md_escape(f"Showing {name}, a bundled model, until you open your own."), icon="ℹ️")
+        st.info(t("your_model.bundled", name=controls.md_escape(name)), icon="ℹ️")
     trace = loaders.get_trace(name, text)
     controls.token_chips(trace, model.vocab)
     chart(figures.state_heatmap_figure(trace, "hidden"), "hidden")
     best, p = figures.final_prediction(trace, top=1)[0]
-    st.metric(f"Prediction after the whole text ({p:.0%} sure)", best)
+    st.metric(t("your_model.prediction", sure=f"{p:.0%}"), best)

@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 
 from ..cells import State
 from ..errors import RnnvizError
+from ..i18n import t
 from ..trace import Trace
 from . import theme
 from .common import cell_kind, check_index, check_slice, slice_title, symmetric_range, token_label
@@ -39,15 +40,15 @@ def cell_terms(model, trace: Trace, step: int, layer: int = 0, direction: int = 
     h, c and gates come from `cell.step` itself: they equal trace.hidden, trace.cell, trace.gates.
     """
     layer, direction = check_slice(trace, layer, direction)
-    t = check_index(step, trace.steps, "step")
+    at = check_index(step, trace.steps, "step")
     cell = model.cell(layer, direction)
     if cell.kind != cell_kind(trace) or cell.hidden_size != trace.hidden.shape[-1]:
-        raise RnnvizError("This trace was read by another model: read the sentence again with this one.")
+        raise RnnvizError(t("anatomy.fig.other_model"))
     if layer == 0:
-        x = model.embeddings(trace.ids[t:t + 1])[0]                            # [E]
+        x = model.embeddings(trace.ids[at:at + 1])[0]                          # [E]
     else:
-        x = trace.hidden[layer - 1, :, t].astype(np.float64).ravel()           # [D*H]
-    prev = t + 1 if direction else t - 1                                       # the step read before
+        x = trace.hidden[layer - 1, :, at].astype(np.float64).ravel()          # [D*H]
+    prev = at + 1 if direction else at - 1                                      # the step read before
     first = not 0 <= prev < trace.steps
     zeros = np.zeros(cell.hidden_size)
     h_prev = zeros if first else trace.hidden[layer, direction, prev].astype(np.float64)
@@ -57,10 +58,10 @@ def cell_terms(model, trace: Trace, step: int, layer: int = 0, direction: int = 
     state, gates = cell.step(x, State(h_prev, c_prev))
     wx, hh, b = cell.w_ih @ x, cell.w_hh @ h_prev, cell.b_ih + cell.b_hh        # [G*H] each
     terms = dict(
-        kind=cell.kind, activation=getattr(cell, "nonlinearity", "tanh"), step=t, layer=layer,
+        kind=cell.kind, activation=getattr(cell, "nonlinearity", "tanh"), step=at, layer=layer,
         direction=direction, prev_step=None if first else prev, prev="t+1" if direction else "t−1",
         input_size="emb_size" if layer == 0 else "input_size",
-        title=slice_title(trace, f"t = {t}: {token_label(trace, t, position=False)}", layer, direction),
+        title=slice_title(trace, f"t = {at}: {token_label(trace, at, position=False)}", layer, direction),
         x=x, W=cell.w_ih, H=cell.w_hh, b_ih=cell.b_ih, b_hh=cell.b_hh, b=b, Wx=wx, Hh=hh, a=wx + hh + b,
         h_prev=h_prev, c_prev=c_prev, h=state.h, c=state.c, gates=gates,
     )
@@ -91,9 +92,17 @@ def _panel(values: np.ndarray, axis: str, name: str, rows: list[str]) -> go.Heat
     z = values if values.ndim == 2 else values[:, None]                      # [R, K]
     labels = np.repeat(np.array(rows, dtype=object)[:, None], z.shape[1], axis=1)   # [R, K]
     text = dict(texttemplate="%{z:.2f}") if values.ndim == 1 and len(values) <= MAX_TEXT else {}
-    column = ", column %{x}" if values.ndim == 2 else ""
+    column = f", {t('anatomy.fig.column')} %{{x}}" if values.ndim == 2 else ""
+    value = t("anatomy.fig.value")
     return go.Heatmap(z=z, coloraxis=axis, customdata=labels, **text,
-                      hovertemplate=f"{name}<br>%{{customdata}}{column}<br>value %{{z:+.3f}}<extra></extra>")
+                      hovertemplate=f"{name}<br>%{{customdata}}{column}<br>{value} %{{z:+.3f}}<extra></extra>")
+
+
+def _row_labels(col: int, count: int) -> list[str]:
+    """Hover names of a panel's rows: x_t (column 2) runs over inputs, the others over units."""
+    if col == 2:
+        return [t("anatomy.fig.input_row", index=r) for r in range(count)]
+    return [t("anatomy.fig.unit_row", unit=r) for r in range(count)]
 
 
 def _simple_panels(terms: dict) -> list[tuple[str, np.ndarray, str, str]]:
@@ -129,10 +138,10 @@ def simple_cell_figure(terms: dict, scale: float = 1.0) -> go.Figure:
     fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=0.012,
                         column_widths=[p[1].shape[1] if p[1].ndim == 2 else vector for p in panels],
                         subplot_titles=[p[0] for p in panels])
-    stacked = [f"{LETTERS[kind][r // units]} · unit {r % units}" for r in range(blocks * units)]
+    stacked = [f"{LETTERS[kind][r // units]} · {t('anatomy.fig.unit_row', unit=r % units)}"
+               for r in range(blocks * units)]
     for col, (title, values, axis, _) in enumerate(panels, start=1):
-        what = "input" if col == 2 else "unit"                               # x_t runs over inputs
-        rows = stacked if blocks > 1 and len(values) == blocks * units else [f"{what} {r}" for r in range(len(values))]
+        rows = stacked if blocks > 1 and len(values) == blocks * units else _row_labels(col, len(values))
         fig.add_trace(_panel(values, axis, title.lstrip("+·= "), rows), row=1, col=col)
         if blocks > 1 and len(values) == blocks * units:
             for k in range(1, blocks):                                       # between gate blocks
@@ -145,9 +154,9 @@ def simple_cell_figure(terms: dict, scale: float = 1.0) -> go.Figure:
     xt, hp = _sub("x", "t"), _sub("h", prev)
     equation = f"{_sub('h', 't')} = {terms['activation']}(W·{xt} + H·{hp} + b)"
     if kind != "rnn":
-        equation = f"a = W·{xt} + H·{hp} + b, one block per gate ({', '.join(LETTERS[kind])})"
+        equation = f"a = W·{xt} + H·{hp} + b, {t('anatomy.fig.blocks', letters=', '.join(LETTERS[kind]))}"
         if kind == "gru":
-            equation += ": for n, the reset gate r first scales the H part"
+            equation += f": {t('anatomy.fig.gru_reset_note')}"
     theme.base_layout(fig, height=min(max(blocks * units * 14, 360), 700) + 190,
                       title=f"{equation}<br>{terms['title']}", scale=scale)
     for col, (_, values, _, shape) in enumerate(panels, start=1):
@@ -179,7 +188,7 @@ def _gate_rows(terms: dict) -> list[tuple[str, list[tuple[str, np.ndarray, str]]
                          [(f"W<sub>n</sub>·{xt} + b<sub>in</sub>", terms["xn"], SUM),
                           (f"H<sub>n</sub>·{hp} + b<sub>hn</sub>", hn, SUM),
                           (f"r ⊙ (H<sub>n</sub>·{hp} + b<sub>hn</sub>)", r * hn, SUM),
-                          ("a<sub>n</sub> = 1st + 3rd", terms["xn"] + r * hn, SUM),
+                          (f"a<sub>n</sub> = {t('anatomy.fig.first_plus_third')}", terms["xn"] + r * hn, SUM),
                           ("n = tanh(a<sub>n</sub>)", g[name], BOUNDED)]))
             continue
         rows.append((f"{label}: {s} = {act}({_sub('W', s)}·{xt} + {_sub('H', s)}·{hp} + {_sub('b', s)})",
@@ -191,16 +200,16 @@ def _gate_rows(terms: dict) -> list[tuple[str, list[tuple[str, np.ndarray, str]]
     ht = _sub("h", "t")
     if kind == "lstm":
         cp, ct = _sub("c", terms["prev"]), _sub("c", "t")
-        rows.append((f"new cell state: {ct} = f ⊙ {cp} + i ⊙ g",
+        rows.append((f"{t('anatomy.fig.new_cell_state')}: {ct} = f ⊙ {cp} + i ⊙ g",
                      [("f", g["forget"], GATE), (cp, terms["c_prev"], SUM),
                       (f"f ⊙ {cp}", g["forget"] * terms["c_prev"], SUM),
                       ("+ i ⊙ g", g["input"] * g["candidate"], SUM), (f"= {ct}", terms["c"], SUM)]))
-        rows.append((f"new hidden vector: {ht} = o ⊙ tanh({ct})",
+        rows.append((f"{t('anatomy.fig.new_hidden_vector')}: {ht} = o ⊙ tanh({ct})",
                      [(f"tanh({ct})", np.tanh(terms["c"]), BOUNDED), ("⊙ o", g["output"], GATE),
                       (f"= {ht}", terms["h"], BOUNDED)]))
     elif kind == "gru":
         z = g["update"]
-        rows.append((f"new hidden state: {ht} = (1 − z) ⊙ n + z ⊙ {hp}",
+        rows.append((f"{t('anatomy.fig.new_hidden_state')}: {ht} = (1 − z) ⊙ n + z ⊙ {hp}",
                      [("z", z, GATE), ("(1 − z) ⊙ n", (1 - z) * g["candidate"], BOUNDED),
                       (hp, terms["h_prev"], BOUNDED), (f"+ z ⊙ {hp}", z * terms["h_prev"], BOUNDED),
                       (f"= {ht}", terms["h"], BOUNDED)]))
@@ -211,7 +220,7 @@ def _strip(values: np.ndarray, axis: str, name: str, scale: float) -> go.Heatmap
     """One 1 × H strip: a value per unit."""
     text = dict(texttemplate="%{z:.2f}", textfont=dict(size=theme.font_size(scale, 0.7)))
     return go.Heatmap(z=values[None, :], x=np.arange(len(values)), y=[0], coloraxis=axis,   # z: [1, H]
-                      hovertemplate=f"{name}<br>unit %{{x}}: %{{z:+.3f}}<extra></extra>",
+                      hovertemplate=f"{name}<br>{t('anatomy.fig.unit_row', unit='%{x}')}: %{{z:+.3f}}<extra></extra>",
                       **(text if len(values) <= MAX_TEXT else {}))
 
 
@@ -224,7 +233,7 @@ def gate_equations_figure(terms: dict, scale: float = 1.0) -> go.Figure:
     on ±1, sums and the cell state on a symmetric range; all diverging scales centred at 0.
     """
     if terms["kind"] == "rnn":
-        raise RnnvizError("A simple RNN has no gates: its whole step is the simple-cell equation.")
+        raise RnnvizError(t("anatomy.fig.no_gates"))
     rows = _gate_rows(terms)
     cols = max(len(parts) for _, parts in rows)
     plot_px = max(len(rows) * STRIP_PX + (len(rows) - 1) * GAP_PX, 420)       # room for 3 colour bars
@@ -240,9 +249,10 @@ def gate_equations_figure(terms: dict, scale: float = 1.0) -> go.Figure:
                            xanchor="left", yanchor="bottom", yshift=int(26 * scale), showarrow=False,
                            font=dict(size=theme.font_size(scale, 1.0)))
     sums = np.concatenate([v for _, parts in rows for _, v, axis in parts if axis == SUM])
+    sum_title = t("anatomy.fig.sum") + (", c" if terms["kind"] == "lstm" else "")
     fig.update_layout(**_colour_axes([
-        ("gate", theme.GATE_SCALE, theme.GATE_RANGE), ("tanh", theme.STATE_SCALE, theme.STATE_RANGE),
-        ("sum, c" if terms["kind"] == "lstm" else "sum", theme.STATE_SCALE, symmetric_range(sums))], scale))
+        (t("anatomy.fig.gate"), theme.GATE_SCALE, theme.GATE_RANGE), ("tanh", theme.STATE_SCALE, theme.STATE_RANGE),
+        (sum_title, theme.STATE_SCALE, symmetric_range(sums))], scale))
     theme.base_layout(fig, height=plot_px + 150, title=terms["title"], scale=scale)
     fig.update_layout(margin_t=int(100 * scale))
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, ticks="")

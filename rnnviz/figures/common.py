@@ -6,6 +6,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..errors import RnnvizError
 from ..trace import Trace
 from . import theme
@@ -53,7 +54,7 @@ def token_axis(trace: Trace, max_ticks: int = MAX_TICKS) -> dict:
     """x-axis settings naming each token position; every k-th one when the text is long."""
     every = max(1, math.ceil(trace.steps / max_ticks))
     ticks = list(range(0, trace.steps, every))
-    return dict(title="token", tickmode="array", tickvals=ticks,
+    return dict(title=i18n.t("fig.common.token"), tickmode="array", tickvals=ticks,
                 ticktext=[token_label(trace, t) for t in ticks], range=[-0.5, trace.steps - 0.5])
 
 
@@ -62,10 +63,15 @@ def slice_title(trace: Trace, name: str, layer: int, direction: int) -> str:
     layers, directions = trace.hidden.shape[:2]
     parts = [name]
     if layers > 1:
-        parts.append(f"layer {layer}")
+        parts.append(i18n.t("fig.common.layer", layer=layer))
     if directions > 1:
         parts.append(theme.DIRECTION_LABELS[direction])
     return " · ".join(parts)
+
+
+def step_title(trace: Trace, step: int) -> str:
+    """"step 3: not": the step's number and its token (escaped), in the current language."""
+    return i18n.t("fig.common.step_token", step=step, token=token_label(trace, step, position=False))
 
 
 def step_outline(step: int, units: int, scale: float) -> list[dict]:
@@ -97,8 +103,8 @@ def click_overlay(trace: Trace, values: np.ndarray, value_name: str,
         marker=dict(symbol="square", size=marker_px, opacity=0.01,
                     color=np.round(values.ravel().astype(float), 4)),   # [T*H]
         selected=invisible, unselected=invisible,
-        hovertemplate=(f"token %{{text}}<br>unit %{{y}}<br>{theme.safe(value_name)} = "
-                       "%{marker.color:+.3f}<extra></extra>"),
+        hovertemplate=(f"{i18n.t('fig.common.token')} %{{text}}<br>{i18n.t('fig.common.unit')} %{{y}}<br>"
+                       f"{theme.safe(value_name)} = %{{marker.color:+.3f}}<extra></extra>"),
     )
 
 
@@ -118,7 +124,7 @@ def unit_token_heatmap(trace: Trace, values: np.ndarray, *, title: str, value_na
     fig.add_trace(click_overlay(trace, values, value_name, marker_px))
     theme.base_layout(fig, height=plot_px + 130, title=title, scale=scale)
     fig.update_layout(xaxis=token_axis(trace, max_ticks), hovermode="closest",
-                      yaxis=dict(title="unit", range=[units - 0.5, -0.5],   # unit 0 on top
+                      yaxis=dict(title=i18n.t("fig.common.unit"), range=[units - 0.5, -0.5],   # unit 0 on top
                                  zeroline=False, showgrid=False))
     fig.update_xaxes(showgrid=False, zeroline=False)
     if step is not None:

@@ -9,11 +9,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..errors import RnnvizError
+from ..i18n import t
 from ..trace import Trace
 from . import theme
 from .common import check_index, token_axis, token_label
 
-READS = ("reads left to right →", "reads right to left ←")
+READS = ("deep.fig.reads_forward", "deep.fig.reads_backward")     # catalogue keys, by direction
 
 
 def head_input(trace: Trace, pooling: str = "last") -> np.ndarray:
@@ -26,7 +27,7 @@ def head_input(trace: Trace, pooling: str = "last") -> np.ndarray:
     if pooling == "mean":
         return np.concatenate(list(top), axis=1).mean(axis=0)                 # [D*H]
     if pooling != "last":
-        raise RnnvizError(f'pooling must be "last" or "mean", not {pooling!r}.')
+        raise RnnvizError(t("deep.fig.bad_pooling", pooling=repr(pooling)))
     return np.concatenate([top[0, -1]] + [top[d, 0] for d in range(1, top.shape[0])])
 
 
@@ -36,11 +37,26 @@ def step_concat(trace: Trace, step: int) -> np.ndarray:
     return np.concatenate(list(trace.hidden[-1, :, step]))
 
 
+def _direction_name(direction: int) -> str:
+    """"forward (reads left to right →)", in the current language."""
+    return f"{theme.DIRECTION_LABELS[direction]} ({t(READS[direction])})"
+
+
 def _slice_name(layer: int, direction: int, layers: int, directions: int) -> str:
-    parts = [f"layer {layer}"] if layers > 1 else []
+    parts = [t("deep.fig.layer", layer=layer)] if layers > 1 else []
     if directions > 1:
-        parts.append(f"{theme.DIRECTION_LABELS[direction]} ({READS[direction]})")
-    return " · ".join(parts) or "the only layer"
+        parts.append(_direction_name(direction))
+    return " · ".join(parts) or t("deep.fig.only_layer")
+
+
+def _layers_title(trace: Trace, step: int | None) -> str:
+    """"hidden state h, every layer and direction at step 3: not"."""
+    every = "deep.fig.every_layer_direction" if trace.hidden.shape[1] > 1 else "deep.fig.every_layer"
+    title = t(every, state=theme.STATE_LABELS["hidden"])
+    if step is None:
+        return title
+    at = check_index(step, trace.steps, "step")
+    return f"{title} {t('deep.fig.at_step', step=step, token=token_label(trace, at, position=False))}"
 
 
 def layers_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> go.Figure:
@@ -51,6 +67,7 @@ def layers_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> 
     """
     layers, directions, steps, units = trace.hidden.shape
     cells = [(layer, d) for layer in reversed(range(layers)) for d in range(directions)]
+    hover = f"{t('deep.fig.token')} %{{x}}<br>{t('deep.fig.unit')} %{{y}}<br>h = %{{z:+.3f}}<extra></extra>"
     fig = make_subplots(rows=layers, cols=directions, shared_xaxes=True, vertical_spacing=0.2 / max(layers - 1, 1),
                         horizontal_spacing=0.08,
                         subplot_titles=[_slice_name(l_, d, layers, directions) for l_, d in cells])
@@ -58,12 +75,12 @@ def layers_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> 
         row, col = k // directions + 1, k % directions + 1
         fig.add_trace(go.Heatmap(
             z=trace.hidden[layer, d].T, x=np.arange(steps), y=np.arange(units),      # z: [H, T]
-            coloraxis="coloraxis", hovertemplate="token %{x}<br>unit %{y}<br>h = %{z:+.3f}<extra></extra>",
+            coloraxis="coloraxis", hovertemplate=hover,
         ), row=row, col=col)
         if step is not None:
-            t = check_index(step, steps, "step")
+            at = check_index(step, steps, "step")
             for colour, width in ((theme.HALO, 5), (theme.HIGHLIGHT, 2.5)):
-                fig.add_shape(type="rect", x0=t - 0.5, x1=t + 0.5, y0=-0.5, y1=units - 0.5,
+                fig.add_shape(type="rect", x0=at - 0.5, x1=at + 0.5, y0=-0.5, y1=units - 0.5,
                               line=dict(color=colour, width=width * scale), row=row, col=col)
     for layer in range(layers - 1):                    # the note sits in the gap under layer + 1
         below = fig.layout[f"yaxis{(layers - 1 - layer) * directions + 1}"].domain
@@ -71,15 +88,13 @@ def layers_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> 
         fig.add_annotation(xref="paper", yref="paper", x=0.5, y=(below[1] + above[0]) / 2 + 0.01,
                            yanchor="middle", showarrow=False,
                            font=dict(size=theme.font_size(scale, 0.9), color=theme.ACCENT),
-                           text=f"▲ layer {layer}'s h at each token is layer {layer + 1}'s input there ▲")
-    where = "" if step is None else f" at step {step}: {token_label(trace, check_index(step, steps, 'step'), position=False)}"
-    theme.base_layout(fig, height=160 + layers * 300, title=f"{theme.STATE_LABELS['hidden']}, every layer"
-                      f"{' and direction' if directions > 1 else ''}{where}", scale=scale)
+                           text=t("deep.fig.layer_feeds", below=layer, above=layer + 1))
+    theme.base_layout(fig, height=160 + layers * 300, title=_layers_title(trace, step), scale=scale)
     axis = token_axis(trace)
     fig.update_xaxes(tickmode="array", tickvals=axis["tickvals"], ticktext=axis["ticktext"], range=axis["range"],
                      showgrid=False, zeroline=False)
     fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
-    fig.update_yaxes(title_text="unit", col=1)
+    fig.update_yaxes(title_text=t("deep.fig.unit"), col=1)
     fig.update_layout(coloraxis=dict(colorscale=theme.STATE_SCALE, cmin=theme.STATE_RANGE[0],
                                      cmax=theme.STATE_RANGE[1], colorbar=dict(title=dict(text="h"))))
     fig.update_annotations(font_size=theme.font_size(scale))
@@ -91,9 +106,10 @@ def concat_figure(trace: Trace, step: int, pooling: str = "last", scale: float =
     layer above would read there), and what the classifier reads after the whole text."""
     directions, units = trace.hidden.shape[1], trace.hidden.shape[3]
     step = check_index(step, trace.steps, "step")
-    rows = [f"at step {step}", "the classifier reads"]
+    rows = [t("deep.fig.at_step_row", step=step), t("deep.fig.classifier_reads")]
     z = np.stack([step_concat(trace, step), head_input(trace, pooling)])   # [2, D*H]
-    halves = np.array([theme.DIRECTION_LABELS[k // units] + f" unit {k % units}" for k in range(directions * units)])
+    halves = np.array([t("deep.fig.direction_unit", direction=theme.DIRECTION_LABELS[k // units], unit=k % units)
+                       for k in range(directions * units)])
     fig = go.Figure(go.Heatmap(z=z, x=np.arange(directions * units), y=[0, 1], customdata=np.stack([halves, halves]),
                                colorscale=theme.STATE_SCALE, zmin=theme.STATE_RANGE[0], zmax=theme.STATE_RANGE[1],
                                xgap=1, ygap=6, colorbar=dict(title=dict(text="h")),
@@ -102,10 +118,10 @@ def concat_figure(trace: Trace, step: int, pooling: str = "last", scale: float =
         fig.add_vline(x=d * units - 0.5, line=dict(color=theme.HALO, width=3 * scale))
     for d in range(directions):
         fig.add_annotation(x=d * units + (units - 1) / 2, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"{theme.DIRECTION_LABELS[d]} ({READS[d]})")
-    title = f"forward and backward h side by side at step {step}: {token_label(trace, step, position=False)}"
+                           text=_direction_name(d))
+    title = t("deep.fig.side_by_side", step=step, token=token_label(trace, step, position=False))
     theme.base_layout(fig, height=300, title=title, scale=scale)
-    fig.update_layout(xaxis=dict(title="unit (forward units, then backward units)", showgrid=False, zeroline=False),
+    fig.update_layout(xaxis=dict(title=t("deep.fig.concat_axis"), showgrid=False, zeroline=False),
                       yaxis=dict(tickmode="array", tickvals=[0, 1], ticktext=rows, autorange="reversed",
                                  showgrid=False, zeroline=False, automargin=True), margin_t=int(90 * scale))
     return fig

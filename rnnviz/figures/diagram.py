@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..trace import Trace
 from . import theme
-from .common import cell_kind, check_index, token_label
+from .common import cell_kind, check_index, step_title, token_label
 
 WINDOW = 10          # blocks shown at scale 1.0
 GAP = 0.7            # space between blocks, in block widths
@@ -97,12 +98,13 @@ def _canvas(fig: go.Figure, x_range, y_range, height: float, title: str, scale: 
     return fig
 
 
-def unrolled_figure(trace: Trace, step: int | None = None, head_label: str = "prediction",
+def unrolled_figure(trace: Trace, step: int | None = None, head_label: str | None = None,
                     window: int | None = None, scale: float = 1.0) -> go.Figure:
     """The unrolled chain: one block per token, state arrows between them, a head at the end.
 
     Each block is labelled with the cell kind; x_t enters from below; "h" (and "c" for an
-    LSTM) flows right; the last state feeds a box named `head_label`. The block of `step`
+    LSTM) flows right; the last state feeds a box named `head_label` (default: "prediction",
+    in the current language; the label is plain text, escaped here). The block of `step`
     is filled with the highlight colour. At most `window` blocks are drawn (default
     WINDOW / scale) around `step`, "…" marking the cut ends. Invisible markers on the
     blocks carry customdata [t].
@@ -131,6 +133,7 @@ def unrolled_figure(trace: Trace, step: int | None = None, head_label: str = "pr
         right, head = right + 0.9, right + 0.9 + GAP
     notes += _links(right, head, lanes[:1], scale)
     shapes.append(_rounded_box(head, head + HEAD_WIDTH, 0, 1, theme.BLOCK_FILL))
+    head_label = i18n.t("fig.diagram.prediction") if head_label is None else head_label
     notes.append(_text(head + HEAD_WIDTH / 2, 0.5, theme.safe(head_label), scale,
                        colour=theme.BLOCK_TEXT))
     chain_end = (len(shown) - 1) * PITCH + 1
@@ -138,12 +141,12 @@ def unrolled_figure(trace: Trace, step: int | None = None, head_label: str = "pr
     shapes.append(dict(type="path", path=bracket, xref="x", yref="y",
                        line=dict(color=theme.ARROW, width=1)))
     notes.append(_text(chain_end / 2, 1.26, theme.SHARED_WEIGHTS_NOTE, scale, yanchor="bottom"))
-    hover = [f"step {t}: {token_label(trace, t, position=False)}" for t in shown]
+    hover = [step_title(trace, t) for t in shown]
     centres = [i * PITCH + 0.5 for i in range(len(shown))]
     fig.add_trace(_click_markers(centres, list(shown), hover, scale))
     fig.update_layout(shapes=shapes, annotations=notes)
     return _canvas(fig, (-GAP - 0.6, head + HEAD_WIDTH + 0.2), (-1.3, 1.6), 280,
-                   f"the {name} unrolled over the sentence", scale)
+                   i18n.t("fig.diagram.unrolled_title", cell=name), scale)
 
 
 def _loop(x_edge: float, side: int, letter: str, scale: float) -> tuple[dict, list[dict]]:
@@ -183,4 +186,5 @@ def rolled_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> 
               _text(0.7, 1.5, f"h<sub>{step}</sub>", scale, yanchor="bottom")]
     fig = go.Figure(go.Scatter(x=[], y=[], showlegend=False))    # the canvas needs one trace
     fig.update_layout(shapes=shapes, annotations=notes)
-    return _canvas(fig, (-1.4, 2.8), (-1.0, 1.9), 300, f"the {name} rolled up: step {step}", scale)
+    title = i18n.t("fig.diagram.rolled_title", cell=name, step=step)
+    return _canvas(fig, (-1.4, 2.8), (-1.0, 1.9), 300, title, scale)

@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..i18n import t
 from ..trace import Trace
 from . import theme
 from .common import cell_kind, check_index, symmetric_range, token_axis, token_label
@@ -25,12 +26,13 @@ MAX_CELL_TEXT = 24                             # print predicted words in the ce
 
 # ---- names and values ------------------------------------------------------------------------
 
-def unit_label(unit: Unit, layers: int = 1, directions: int = 1) -> str:
-    """"unit 11", with its layer and direction when the model has more than one."""
+def unit_label(unit: Unit, layers: int = 1, directions: int = 1, lang: str | None = None) -> str:
+    """"unit 11", with its layer and direction when the model has more than one; in `lang`
+    (default: the current language)."""
     layer, direction, index = unit
-    parts = ([f"layer {layer}"] if layers > 1 else []) + (
-        [theme.DIRECTION_LABELS[direction]] if directions > 1 else [])
-    return " · ".join(parts + [f"unit {index}"])
+    parts = ([t("flags.fig.layer", lang, layer=layer)] if layers > 1 else []) + (
+        [t(("fig.direction.forward", "fig.direction.backward")[direction], lang)] if directions > 1 else [])
+    return " · ".join(parts + [t("flags.fig.unit", lang, index=index)])
 
 
 def trace_unit_label(trace: Trace, unit: Unit) -> str:
@@ -63,8 +65,8 @@ def biggest_change(trace: Trace, unit: Unit) -> int:
 def prediction_changes(before: Trace, after: Trace) -> list[tuple[int, str, str, float, str, float]]:
     """(t, token, label before, p, label after, p) wherever the most likely output differs."""
     a, b = before.probs.argmax(axis=1), after.probs.argmax(axis=1)            # [T] each
-    return [(t, before.tokens[t], before.labels[a[t]], float(before.probs[t, a[t]]),
-             after.labels[b[t]], float(after.probs[t, b[t]])) for t in np.flatnonzero(a != b)]
+    return [(s, before.tokens[s], before.labels[a[s]], float(before.probs[s, a[s]]),
+             after.labels[b[s]], float(after.probs[s, b[s]])) for s in np.flatnonzero(a != b)]
 
 
 # ---- the ranking -----------------------------------------------------------------------------
@@ -87,11 +89,12 @@ def unit_ranking_figure(scores, layers: int = 1, directions: int = 1, top: int =
         x=[s.auroc for s in shown], y=names, orientation="h", marker=dict(color=colours),
         text=[f"d {s.d:+.2f}" for s in shown], textposition="outside", cliponaxis=False,
         customdata=[[*s.key, s.on, s.off, s.d] for s in shown],
-        hovertemplate=(f"%{{y}}<br>AUROC %{{x:.3f}}<br>Cohen's d %{{customdata[5]:+.2f}}<br>typical "
-                       f"{letter} when on %{{customdata[3]:+.2f}}, off %{{customdata[4]:+.2f}}<extra></extra>"),
+        hovertemplate=("%{y}<br>AUROC %{x:.3f}<br>Cohen's d %{customdata[5]:+.2f}<br>"
+                       + t("flags.fig.hover_typical", letter=letter, on="%{customdata[3]:+.2f}",
+                           off="%{customdata[4]:+.2f}") + "<extra></extra>"),
     ))
-    theme.base_layout(fig, height=130 + 34 * len(shown), title="units that tell on from off", scale=scale)
-    fig.update_layout(xaxis=dict(title="AUROC (0.5 chance, 1 perfect)", range=[0.5, 1.0]),
+    theme.base_layout(fig, height=130 + 34 * len(shown), title=t("flags.fig.ranking_title"), scale=scale)
+    fig.update_layout(xaxis=dict(title=t("flags.fig.auroc_axis"), range=[0.5, 1.0]),
                       yaxis=dict(autorange="reversed", type="category", automargin=True),
                       margin_r=int(80 * scale))
     return fig
@@ -102,8 +105,8 @@ def unit_ranking_figure(scores, layers: int = 1, directions: int = 1, top: int =
 def _mark_column(fig: go.Figure, mark: int | None, trace: Trace, **where) -> None:
     """Shade the column of token `mark` (the trigger) in the highlight colour."""
     if mark is not None:
-        t = check_index(mark, trace.steps, "step")
-        fig.add_vrect(x0=t - 0.5, x1=t + 0.5, fillcolor=theme.HIGHLIGHT, opacity=0.25, line_width=0,
+        at = check_index(mark, trace.steps, "step")
+        fig.add_vrect(x0=at - 0.5, x1=at + 0.5, fillcolor=theme.HIGHLIGHT, opacity=0.25, line_width=0,
                       layer="below", **where)
 
 
@@ -115,7 +118,7 @@ def flag_lines_figure(trace: Trace, units, mark: int | None = None, selected: Un
     """
     values, kind = flag_values(trace), flag_kind(trace)
     steps = np.arange(trace.steps)
-    labels = [token_label(trace, t) for t in steps]
+    labels = [token_label(trace, s) for s in steps]
     fig = go.Figure()
     for k, unit in enumerate(units):
         layer, direction, index = unit
@@ -124,12 +127,12 @@ def flag_lines_figure(trace: Trace, units, mark: int | None = None, selected: Un
             x=steps, y=values[layer, direction, :, index], mode="lines+markers",
             name=trace_unit_label(trace, unit), line=dict(color=colour, width=(5 if unit == selected else 2.5) * scale),
             marker=dict(size=8 * scale), text=labels,
-            customdata=[[layer, direction, index, int(t)] for t in steps],        # [T, 4], plain ints
-            hovertemplate=f"%{{fullData.name}}<br>after %{{text}}<br>{theme.STATE_LETTERS[kind]} = "
-                          "%{y:+.3f}<extra></extra>",
+            customdata=[[layer, direction, index, int(s)] for s in steps],        # [T, 4], plain ints
+            hovertemplate=("%{fullData.name}<br>" + t("flags.fig.after", token="%{text}")
+                           + f"<br>{theme.STATE_LETTERS[kind]} = %{{y:+.3f}}<extra></extra>"),
         ))
-    theme.base_layout(fig, height=380, title=f"{theme.STATE_LABELS[kind]} of the best units, "
-                      "token by token", scale=scale)
+    theme.base_layout(fig, height=380, title=t("flags.fig.lines_title", state=theme.STATE_LABELS[kind]),
+                      scale=scale)
     legend_rows = -(-sum(len(line.name) + 6 for line in fig.data) // 70)    # about 70 characters a row
     fig.update_layout(xaxis=dict(token_axis(trace), zeroline=False), yaxis=dict(title=theme.STATE_LETTERS[kind]),
                       hovermode="closest", legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"),
@@ -149,9 +152,9 @@ def unit_gates_figure(trace: Trace, unit: Unit, mark: int | None = None, scale: 
     gates = [g for g in gate_order(trace) if g != "candidate"]
     rows = 2 if gates else 1
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.12,
-                        subplot_titles=["the unit's state", "its gates (0 = closed, 1 = open)"][:rows])
+                        subplot_titles=[t("flags.fig.state_row"), t("flags.fig.gates_row")][:rows])
     steps = np.arange(trace.steps)
-    labels = [token_label(trace, t) for t in steps]
+    labels = [token_label(trace, s) for s in steps]
     lines = ([("cell", trace.cell)] if trace.cell is not None else []) + [("hidden", trace.hidden)]
     top = [(theme.STATE_LABELS[name], values[layer, direction, :, index], "solid") for name, values in lines]
     if "candidate" in trace.gates:
@@ -162,14 +165,15 @@ def unit_gates_figure(trace: Trace, unit: Unit, mark: int | None = None, scale: 
             colour = theme.CLASS_COLOURS[(k + 3 * (row - 1)) % len(theme.CLASS_COLOURS)]
             fig.add_trace(go.Scatter(x=steps, y=y, name=name, mode="lines+markers", text=labels,
                                      line=dict(color=colour, width=2.5 * scale, dash=dash),
-                                     hovertemplate="after %{text}<br>%{fullData.name} = %{y:+.3f}<extra></extra>"),
+                                     hovertemplate=(t("flags.fig.after", token="%{text}")
+                                                    + "<br>%{fullData.name} = %{y:+.3f}<extra></extra>")),
                           row=row, col=1)
-    title = f"{trace_unit_label(trace, unit)}: state and gates, token by token"
+    title = t("flags.fig.gates_title", unit=trace_unit_label(trace, unit))
     theme.base_layout(fig, height=260 + 200 * rows, title=title, scale=scale)
     axis = token_axis(trace)
     fig.update_xaxes(tickmode="array", tickvals=axis["tickvals"], ticktext=axis["ticktext"],
                      range=axis["range"], showgrid=False, zeroline=False)
-    fig.update_xaxes(title_text="token", row=rows, col=1)
+    fig.update_xaxes(title_text=t("flags.fig.token_axis"), row=rows, col=1)
     if rows == 2:
         fig.update_yaxes(range=[-0.05, 1.05], row=2, col=1)
     else:
@@ -203,14 +207,15 @@ def pair_diff_figure(pair, kind: str = "flag", top: int = 8, selected: Unit | No
                                colorbar=dict(title=dict(text=f"Δ{letter}"))))
     cols, rows = np.meshgrid(np.arange(n), np.arange(len(units)))             # [k, n] each
     custom = [[*units[r], pair.aligned[c][1]] for r, c in zip(rows.ravel(), cols.ravel())]
+    where = [t("flags.fig.at", token=tick) for tick in ticks]                 # "at she"
     fig.add_trace(go.Scatter(
         x=cols.ravel(), y=rows.ravel(), mode="markers", showlegend=False, customdata=custom,
-        text=[f"{names[r]}<br>at {ticks[c]}" for r, c in zip(rows.ravel(), cols.ravel())],
+        text=[f"{names[r]}<br>{where[c]}" for r, c in zip(rows.ravel(), cols.ravel())],
         marker=dict(symbol="square", size=min(max(560 / max(n, 1), 8), 30) * scale, opacity=0.01,
                     color=np.round(z.ravel().astype(float), 4)),
         hovertemplate=f"%{{text}}<br>{letter}(B) − {letter}(A) = %{{marker.color:+.3f}}<extra></extra>",
     ))
-    title = f"{letter}(B) − {letter}(A): how the state differs, word by word"
+    title = t("flags.fig.pair_title", letter=letter)
     theme.base_layout(fig, height=150 + 30 * len(units), title=title, scale=scale)
     fig.update_layout(xaxis=dict(title=None, tickmode="array", tickvals=list(range(n)),
                                  ticktext=ticks, showgrid=False, zeroline=False),
@@ -234,17 +239,18 @@ def clamp_effect_figure(before: Trace, after: Trace, what: str, scale: float = 1
     words = [[theme.safe(before.labels[k]) for k in a], [theme.safe(after.labels[k]) for k in b]]
     chance = [before.probs[steps, a], after.probs[steps, b]]                   # [2, T]
     changed = (a != b).astype(float)                                           # [T]
-    rows = ["as trained", f"clamped: {theme.safe(what)}"]
+    rows = [t("flags.fig.as_trained"), t("flags.fig.clamped", what=theme.safe(what))]
     custom = np.stack([np.array(words, dtype=object), np.round(np.array(chance), 3).astype(object)], axis=-1)
     text = dict(text=words, texttemplate="%{text}", textfont=dict(size=theme.font_size(scale, 0.85)))
     fig = go.Figure(go.Heatmap(
         z=np.stack([changed, changed]), x=steps, y=rows, zmin=0, zmax=1, showscale=False,   # [2, T]
         colorscale=[[0, theme.BLOCK_FILL], [1, theme.HIGHLIGHT]], xgap=2, ygap=2, customdata=custom,
-        hovertemplate="%{y}<br>after token %{x}: %{customdata[0]} (p = %{customdata[1]})<extra></extra>",
+        hovertemplate=("%{y}<br>" + t("flags.fig.after_token", step="%{x}")
+                       + ": %{customdata[0]} (p = %{customdata[1]})<extra></extra>"),
         **(text if before.steps <= MAX_CELL_TEXT else {}),
     ))
-    what_comes = "next word" if is_language_model(before) else "class"
-    theme.base_layout(fig, height=240, title=f"the most likely {what_comes} after each token", scale=scale)
+    title = t("flags.fig.clamp_title_lm" if is_language_model(before) else "flags.fig.clamp_title_class")
+    theme.base_layout(fig, height=240, title=title, scale=scale)
     fig.update_layout(xaxis=token_axis(before),
                       yaxis=dict(autorange="reversed", type="category", automargin=True))
     return fig

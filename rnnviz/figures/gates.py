@@ -5,11 +5,12 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import i18n
 from ..errors import RnnvizError
 from ..trace import Trace
 from . import theme
-from .common import (cell_kind, check_index, check_slice, slice_title, symmetric_range,
-                     token_label, unit_token_heatmap)
+from .common import (cell_kind, check_index, check_slice, slice_title, step_title, symmetric_range,
+                     unit_token_heatmap)
 
 STRIP_PX = 56        # height of one 1 × H strip at scale 1.0
 GAP_PX = 30          # room above each strip for its title
@@ -34,7 +35,8 @@ def _strip(values: np.ndarray, scale: float, **colour) -> go.Heatmap:
     units = np.arange(values.shape[0])
     text = dict(texttemplate="%{z:.2f}", textfont=dict(size=theme.font_size(scale, 0.75)))
     return go.Heatmap(z=values[None, :], x=units, y=[0],          # z: [1, H]
-                      hovertemplate="unit %{x}<br>value %{z:+.3f}<extra></extra>",
+                      hovertemplate=(f"{i18n.t('fig.common.unit')} %{{x}}<br>{i18n.t('fig.common.value')} "
+                                     "%{z:+.3f}<extra></extra>"),
                       **(text if len(units) <= MAX_TEXT_UNITS else {}), **colour)
 
 
@@ -47,7 +49,8 @@ def _strip_rows(trace: Trace, step: int, layer: int,
     if trace.cell is not None:
         cells = trace.cell[layer, direction]                      # [T, H]
         low, high = symmetric_range(cells)                        # same colours at every step
-        rows.append((f"{theme.STATE_LABELS['cell']} (colour range ±{high:.1f})", cells[step],
+        row_title = i18n.t("fig.gates.cell_row", state=theme.STATE_LABELS["cell"], bound=f"{high:.1f}")
+        rows.append((row_title, cells[step],
                      dict(colorscale=theme.STATE_SCALE, zmin=low, zmax=high, showscale=False)))
     rows.append((theme.STATE_LABELS["hidden"], trace.hidden[layer, direction, step],
                  dict(coloraxis="coloraxis2")))
@@ -70,17 +73,16 @@ def gate_strips_figure(trace: Trace, step: int, layer: int = 0, direction: int =
                         vertical_spacing=GAP_PX / plot_px, subplot_titles=[r[0] for r in rows])
     for row, (_, values, colour) in enumerate(rows, start=1):
         fig.add_trace(_strip(values, scale, **colour), row=row, col=1)
-    title = slice_title(trace, f"step {step}: {token_label(trace, step, position=False)}",
-                        layer, direction)
+    title = slice_title(trace, step_title(trace, step), layer, direction)
     theme.base_layout(fig, height=plot_px + 120, title=title, scale=scale)
     two_bars = cell_kind(trace) != "rnn"                         # gate bar on top, value bar below
     bar = dict(len=0.42 if two_bars else 1.0, thickness=int(14 * scale))
     fig.update_layout(
         coloraxis=dict(colorscale=theme.GATE_SCALE, cmin=theme.GATE_RANGE[0],
-                       cmax=theme.GATE_RANGE[1], colorbar=dict(title=dict(text="gate"),
+                       cmax=theme.GATE_RANGE[1], colorbar=dict(title=dict(text=i18n.t("fig.common.gate")),
                                                                y=1, yanchor="top", **bar)),
         coloraxis2=dict(colorscale=theme.STATE_SCALE, cmin=theme.STATE_RANGE[0],
-                        cmax=theme.STATE_RANGE[1], colorbar=dict(title=dict(text="value"),
+                        cmax=theme.STATE_RANGE[1], colorbar=dict(title=dict(text=i18n.t("fig.common.value")),
                                                                  y=0, yanchor="bottom", **bar)),
     )
     if cell_kind(trace) == "rnn":
@@ -89,7 +91,7 @@ def gate_strips_figure(trace: Trace, step: int, layer: int = 0, direction: int =
     fig.update_annotations(font_size=theme.font_size(scale))     # the row titles
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
     fig.update_xaxes(showgrid=False, zeroline=False)
-    fig.update_xaxes(title_text="unit", row=len(rows), col=1)
+    fig.update_xaxes(title_text=i18n.t("fig.common.unit"), row=len(rows), col=1)
     return fig
 
 

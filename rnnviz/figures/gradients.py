@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from ..analysis.gradients import clip, forget_product, gradient_curve, step_gain
 from ..errors import RnnvizError
+from ..i18n import t
 from ..trace import Trace
 from . import theme
 from .common import cell_kind, check_index, check_slice, token_axis, token_label
@@ -47,8 +48,8 @@ def _curve(x, y, name: str, colour: str, dash: str, labels: list[str], scale: fl
     return go.Scatter(
         x=x, y=y, name=name, mode="lines+markers",
         line=dict(color=colour, width=2.5 * scale, dash=dash), marker=dict(size=5 * scale),
-        customdata=np.asarray(x)[:, None], text=[labels[t] for t in x],           # [T, 1]: step
-        hovertemplate="token %{text}<br>%{y:.2e}<extra>%{fullData.name}</extra>",
+        customdata=np.asarray(x)[:, None], text=[labels[s] for s in x],           # [T, 1]: step
+        hovertemplate=t("gradients.fig.token", token="%{text}") + "<br>%{y:.2e}<extra>%{fullData.name}</extra>",
     )
 
 
@@ -60,7 +61,7 @@ def _log_layout(fig: go.Figure, trace: Trace, height: float, title: str, yaxis: 
     if max_ticks is not None and len(xaxis["tickvals"]) > max_ticks:
         every = -(-trace.steps // max_ticks)                                   # ceil
         xaxis["tickvals"] = list(range(0, trace.steps, every))
-        xaxis["ticktext"] = [token_label(trace, t, max_chars=8) for t in xaxis["tickvals"]]
+        xaxis["ticktext"] = [token_label(trace, s, max_chars=8) for s in xaxis["tickvals"]]
     fig.update_layout(xaxis=dict(xaxis, automargin=True), hovermode="closest",
                       yaxis=dict(title=yaxis, type="log", exponentformat="power", **_decades(fig)),
                       legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
@@ -88,10 +89,10 @@ def _level(fig: go.Figure, y: float, text: str, scale: float) -> None:
                        text=text, showarrow=False, font=dict(color=theme.ARROW))
 
 
-def _mark(fig: go.Figure, t: int, text: str, colour: str, scale: float) -> None:
-    fig.add_shape(type="line", xref="x", yref="paper", x0=t, x1=t, y0=0, y1=1,
+def _mark(fig: go.Figure, at: int, text: str, colour: str, scale: float) -> None:
+    fig.add_shape(type="line", xref="x", yref="paper", x0=at, x1=at, y0=0, y1=1,
                   line=dict(color=colour, width=2 * scale, dash="dot"))
-    fig.add_annotation(x=t, y=1, xref="x", yref="paper", text=text, showarrow=False, xanchor="left",
+    fig.add_annotation(x=at, y=1, xref="x", yref="paper", text=text, showarrow=False, xanchor="left",
                        yanchor="top", font=dict(color=colour), bgcolor="rgba(255,255,255,0.7)")
 
 
@@ -111,7 +112,7 @@ def gradient_curves_figure(traces: Mapping[str, Trace], *, cell: bool = True, st
     fig = go.Figure()
     for k, (name, trace) in enumerate(traces.items()):
         lay, direc = check_slice(trace, layer, direction)
-        labels = [token_label(trace, t) for t in range(trace.steps)]
+        labels = [token_label(trace, s) for s in range(trace.steps)]
         x = np.arange(trace.steps)
         for state in _states(trace, cell):
             y = gradient_curve(trace, lay, direc, state=state)                    # [T]
@@ -119,25 +120,26 @@ def gradient_curves_figure(traces: Mapping[str, Trace], *, cell: bool = True, st
             label = f"‖∂L/∂{letter}‖" if len(traces) == 1 else f"{theme.safe(name)} · {letter}"
             fig.add_trace(_curve(x, _positive(y), label, _colour(trace, k), theme.STATE_DASH[state], labels, scale))
             if threshold is not None and state == "hidden" and np.nanmax(y, initial=0) > threshold:
-                fig.add_trace(_curve(x, _positive(clip(y, threshold)), f"{label} clipped",
+                fig.add_trace(_curve(x, _positive(clip(y, threshold)), t("gradients.fig.clipped", label=label),
                                      _colour(trace, k), theme.CLIPPED_DASH, labels, scale))
     title = theme.CURVE_TITLE
     if spectral_radius is not None:
-        title = f"untrained cells, ρ(W_hh) = {spectral_radius:.2f}: {title}"
+        title = t("gradients.fig.untrained_title", rho=f"{spectral_radius:.2f}", title=title)
     _log_layout(fig, first, 420, title, theme.CURVE_AXIS, scale, max_ticks=20)
     if threshold is not None:
-        _level(fig, threshold, f"clip at {threshold:g}", scale)
-    for t, text in (marks or {}).items():
-        t = check_index(t, first.steps, "token")
-        _mark(fig, t, f"{theme.safe(text)}: {token_label(first, t)}", theme.ARROW, scale)
+        _level(fig, threshold, t("gradients.fig.clip_at", threshold=f"{threshold:g}"), scale)
+    for at, text in (marks or {}).items():
+        at = check_index(at, first.steps, "token")
+        _mark(fig, at, f"{theme.safe(text)}: {token_label(first, at)}", theme.ARROW, scale)
     if step is not None:
         step = check_index(step, first.steps, "step")
         _mark(fig, step, token_label(first, step), theme.HIGHLIGHT, scale)
         if len(traces) == 1:                    # a narrow column: the value at the cursor as the title
             value = gradient_curve(first, *check_slice(first, layer, direction))[step]
-            fig.update_layout(title_text=f"signal at {token_label(first, step)}: {value:.1e}")
+            fig.update_layout(title_text=t("gradients.fig.signal_at", token=token_label(first, step),
+                                           value=f"{value:.1e}"))
     if not any(np.isfinite(np.asarray(d.y, dtype=float)).any() for d in fig.data):
-        fig.add_annotation(text="no gradient at all: the prediction is completely certain",
+        fig.add_annotation(text=t("gradients.fig.no_gradient"),
                            x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
     return fig
 
@@ -153,11 +155,11 @@ def step_gain_figure(traces: Mapping[str, Trace], layer: int = -1, direction: in
     for k, (name, trace) in enumerate(traces.items()):
         lay, direc = check_slice(trace, layer, direction)
         gain = step_gain(trace, lay, direc)                                       # [T-1]
-        labels = [token_label(trace, t) for t in range(trace.steps)]
+        labels = [token_label(trace, s) for s in range(trace.steps)]
         fig.add_trace(_curve(np.arange(trace.steps - 1), _positive(gain), theme.safe(name),
                              _colour(trace, k), "solid", labels, scale))
-    _log_layout(fig, first, 330, theme.GAIN_TITLE, "gain per step", scale, max_ticks=12)
-    _level(fig, 1.0, "1 = no change", scale)
+    _log_layout(fig, first, 330, theme.GAIN_TITLE, t("gradients.fig.gain_axis"), scale, max_ticks=12)
+    _level(fig, 1.0, t("gradients.fig.no_change"), scale)
     return fig
 
 
@@ -169,11 +171,14 @@ def forget_product_figure(trace: Trace, layer: int = 0, direction: int = 0,
     """
     lay, direc = check_slice(trace, layer, direction)
     product = forget_product(trace, lay, direc)                                   # [T]
-    labels = [token_label(trace, t) for t in range(trace.steps)]
+    labels = [token_label(trace, s) for s in range(trace.steps)]
     fig = go.Figure(_curve(np.arange(trace.steps), _positive(product), "∏ f", _colour(trace, 0),
                            "solid", labels, scale))
-    title = theme.PRODUCT_TITLE if cell_kind(trace) == "lstm" else theme.PRODUCT_TITLE.replace("forget", "update")
-    return _log_layout(fig, trace, 330, title, "product", scale, max_ticks=12).update_layout(showlegend=False)
+    title = theme.PRODUCT_TITLE          # "forget gate" stays English in every catalogue
+    if cell_kind(trace) != "lstm":
+        title = title.replace("forget", "update")
+    fig = _log_layout(fig, trace, 330, title, t("gradients.fig.product_axis"), scale, max_ticks=12)
+    return fig.update_layout(showlegend=False)
 
 
 def connectivity_figure(traces: Mapping[str, Trace], scale: float = 1.0) -> go.Figure:
@@ -183,11 +188,11 @@ def connectivity_figure(traces: Mapping[str, Trace], scale: float = 1.0) -> go.F
     """
     first = _first(traces)
     names = [theme.safe(name) for name in traces]
-    raw = np.array([np.asarray(t.connectivity, dtype=np.float64) for t in traces.values()])   # [M, T]
+    raw = np.array([np.asarray(tr.connectivity, dtype=np.float64) for tr in traces.values()])   # [M, T]
     peak = np.where(raw.max(axis=1, keepdims=True) > 0, raw.max(axis=1, keepdims=True), 1.0)
     with np.errstate(divide="ignore"):
         z = np.log10(_positive(raw / peak))                                       # [M, T]
-    words = [token_label(first, t, position=False, max_chars=10) for t in range(first.steps)]
+    words = [token_label(first, s, position=False, max_chars=10) for s in range(first.steps)]
     finite = z[np.isfinite(z)]
     low = min(-1, max(LOG_FLOOR, int(np.floor(finite.min()))) if finite.size else -1)
     ticks = list(range(0, low - 1, -max(1, -low // 5)))[::-1]                     # …, 10⁻², 1
@@ -195,8 +200,9 @@ def connectivity_figure(traces: Mapping[str, Trace], scale: float = 1.0) -> go.F
         z=z, x=np.arange(first.steps), y=names, zmin=low, zmax=0, colorscale=theme.CONNECTIVITY_SCALE,
         customdata=raw, text=[words] * len(names),
         texttemplate="%{text}" if first.steps <= MAX_STRIP_TEXT else None,
-        hovertemplate="%{y}<br>token %{x}: %{text}<br>‖∂L/∂x‖ = %{customdata:.2e}<extra></extra>",
-        colorbar=dict(title=dict(text="÷ strongest"), tickvals=ticks,
+        hovertemplate=("%{y}<br>" + t("gradients.fig.token", token="%{x}") +
+                       ": %{text}<br>‖∂L/∂x‖ = %{customdata:.2e}<extra></extra>"),
+        colorbar=dict(title=dict(text=t("gradients.fig.strongest")), tickvals=ticks,
                       ticktext=[f"10<sup>{v}</sup>" if v else "1" for v in ticks]),
     ))
     theme.base_layout(fig, height=110 + 45 * len(names), title=theme.CONNECTIVITY_TITLE, scale=scale)
@@ -207,4 +213,4 @@ def connectivity_figure(traces: Mapping[str, Trace], scale: float = 1.0) -> go.F
 
 def label_position(trace: Trace, labels) -> int | None:
     """The first token that is one of `labels` (the recall colour), or None."""
-    return next((t for t, tok in enumerate(trace.tokens) if tok in set(labels)), None)
+    return next((k for k, tok in enumerate(trace.tokens) if tok in set(labels)), None)

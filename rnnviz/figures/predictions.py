@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..trace import Trace
 from . import theme
 from .common import MAX_TICKS, check_index, token_axis, token_label
@@ -50,12 +51,13 @@ def _class_lines_figure(trace: Trace, step: int | None, scale: float, max_ticks:
             x=steps, y=trace.probs[:, c], name=theme.safe(label), mode="lines+markers",
             line=dict(color=colour, width=2.5 * scale), marker=dict(size=6 * scale),
             customdata=np.array(tokens, dtype=object),
-            hovertemplate="after %{customdata}<br>p = %{y:.3f}<extra>%{fullData.name}</extra>",
+            hovertemplate=(i18n.t("fig.predictions.after", token="%{customdata}")
+                           + "<br>p = %{y:.3f}<extra>%{fullData.name}</extra>"),
         ))
-    theme.base_layout(fig, height=340, title="prediction after each token", scale=scale)
+    theme.base_layout(fig, height=340, title=i18n.t("fig.predictions.lines_title"), scale=scale)
     fig.update_layout(xaxis=token_axis(trace, max_ticks), hovermode="closest",
-                      yaxis=dict(title="probability", range=[0, 1.02]),
-                      legend=dict(title=dict(text="class")))
+                      yaxis=dict(title=i18n.t("fig.common.probability"), range=[0, 1.02]),
+                      legend=dict(title=dict(text=i18n.t("fig.predictions.class"))))
     if step is not None:
         step = check_index(step, trace.steps, "step")
         fig.add_shape(type="line", xref="x", yref="paper", x0=step, x1=step, y0=0, y1=1,
@@ -74,10 +76,10 @@ def _next_words_figure(trace: Trace, step: int | None, top: int, scale: float) -
         texttemplate="%{x:.2f}", textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: p = %{x:.3f}<extra></extra>",
     ))
-    title = f"next word after {token_label(trace, step)}"
+    title = i18n.t("fig.predictions.next_word_title", token=token_label(trace, step))
     theme.base_layout(fig, height=110 + 34 * len(words), title=title, scale=scale)
     fig.update_layout(
-        xaxis=dict(title="probability", range=[0, min(1.0, float(probs[order[0]]) * 1.2 + 0.05)]),
-        yaxis=dict(title="next word", autorange="reversed", type="category"),
+        xaxis=dict(title=i18n.t("fig.common.probability"), range=[0, min(1.0, float(probs[order[0]]) * 1.2 + 0.05)]),
+        yaxis=dict(title=i18n.t("fig.common.next_word"), autorange="reversed", type="category"),
     )
     return fig

@@ -13,15 +13,28 @@ import plotly.graph_objects as go
 
 from ..analysis.saturation import HIGH, LOW
 from ..errors import RnnvizError
+from ..i18n import t
 from ..trace import Trace
 from . import theme
 from .common import cell_kind, check_index, check_slice, slice_title, token_axis, token_label
 
-SHUT_AXIS = f"fraction of steps shut (value < {LOW:g})"
-OPEN_AXIS = f"fraction of steps open (value > {HIGH:g})"
-
 Saturation = Mapping[str, tuple[np.ndarray, np.ndarray]]
 Unit = tuple[str, int, int, int]                     # gate, layer, direction, unit
+
+
+def shut_axis() -> str:
+    """The x-axis title: the share of steps a gate unit is shut (below LOW)."""
+    return t("saturation.shut_axis", low=f"{LOW:g}")
+
+
+def open_axis() -> str:
+    """The y-axis title: the share of steps a gate unit is wide open (above HIGH)."""
+    return t("saturation.open_axis", high=f"{HIGH:g}")
+
+
+def _unit_name(label: str, unit) -> str:
+    """"forget gate f, unit 3": `label` must already be safe for plotly."""
+    return t("saturation.gate_unit", gate=label, unit=unit)
 
 
 def saturation_figure(sat: Saturation, kind: str, selected: Unit | None = None,
@@ -42,8 +55,9 @@ def saturation_figure(sat: Saturation, kind: str, selected: Unit | None = None,
             marker=dict(size=10 * scale, color=theme.GATE_COLOURS.get(gate, theme.ACCENT), opacity=0.8,
                         line=dict(width=1, color="white")),
             customdata=[[gate, int(layer), int(d), int(u)] for layer, d, u in where],
-            hovertemplate=(f"{theme.safe(label)}, unit %{{customdata[3]}}<br>shut %{{x:.0%}} of steps"
-                           "<br>open %{y:.0%} of steps<extra></extra>"),
+            hovertemplate="<br>".join([_unit_name(theme.safe(label), "%{customdata[3]}"),
+                                       t("saturation.hover_shut", share="%{x:.0%}"),
+                                       t("saturation.hover_open", share="%{y:.0%}")]) + "<extra></extra>",
         ))
     fig.add_trace(go.Scatter(x=[0, 1], y=[1, 0], mode="lines", hoverinfo="skip", showlegend=False,
                              line=dict(color=theme.ARROW, dash="dot", width=1)))   # x + y ≤ 1
@@ -51,12 +65,12 @@ def saturation_figure(sat: Saturation, kind: str, selected: Unit | None = None,
         gate, layer, d, u = selected
         low, high = sat[gate]
         fig.add_trace(go.Scatter(
-            x=[low[layer, d, u]], y=[high[layer, d, u]], mode="markers", name="chosen unit",
+            x=[low[layer, d, u]], y=[high[layer, d, u]], mode="markers", name=t("saturation.chosen"),
             marker=dict(size=20 * scale, color="rgba(0,0,0,0)", line=dict(width=3, color=theme.HIGHLIGHT)),
             hoverinfo="skip"))
     theme.base_layout(fig, height=440, title=theme.SATURATION_TITLE, scale=scale)
-    fig.update_layout(xaxis=dict(title=SHUT_AXIS, range=[-0.03, 1.03]), hovermode="closest",
-                      yaxis=dict(title=OPEN_AXIS, range=[-0.03, 1.03], scaleanchor="x"),
+    fig.update_layout(xaxis=dict(title=shut_axis(), range=[-0.03, 1.03]), hovermode="closest",
+                      yaxis=dict(title=open_axis(), range=[-0.03, 1.03], scaleanchor="x"),
                       legend=dict(orientation="h", y=-0.22, yanchor="top"), margin_b=int(110 * scale))
     return fig
 
@@ -79,19 +93,20 @@ def unit_gate_figure(trace: Trace, gate: str, layer: int, direction: int, unit: 
     layer, direction = check_slice(trace, layer, direction)
     unit = check_index(unit, trace.hidden.shape[-1], "unit")
     values = trace.gates[gate][layer, direction, :, unit]                        # [T]
-    labels = [token_label(trace, t) for t in range(trace.steps)]
+    labels = [token_label(trace, s) for s in range(trace.steps)]
     fig = go.Figure(go.Scatter(
         x=np.arange(trace.steps), y=values, mode="lines+markers", showlegend=False,
         line=dict(color=theme.GATE_COLOURS.get(gate, theme.ACCENT), width=2.5 * scale),
         customdata=np.arange(trace.steps)[:, None], text=labels,
-        hovertemplate="token %{text}<br>value %{y:.3f}<extra></extra>"))
+        hovertemplate=(t("saturation.token", token="%{text}") + f"<br>{t('saturation.value')} "
+                       "%{y:.3f}<extra></extra>")))
     band = dict(type="rect", xref="paper", x0=0, x1=1, line_width=0, fillcolor=theme.MUTED,
                 opacity=0.15, layer="below")
     fig.add_shape(band, y0=0, y1=LOW)
     fig.add_shape(band, y0=HIGH, y1=1)
-    name = f"{theme.gate_label(gate, cell_kind(trace))}, unit {unit}"
+    name = _unit_name(theme.gate_label(gate, cell_kind(trace)), unit)
     theme.base_layout(fig, height=330, title=slice_title(trace, name, layer, direction), scale=scale)
-    fig.update_layout(xaxis=token_axis(trace), yaxis=dict(title="value", range=[-0.02, 1.02]))
+    fig.update_layout(xaxis=token_axis(trace), yaxis=dict(title=t("saturation.value"), range=[-0.02, 1.02]))
     if step is not None:
         step = check_index(step, trace.steps, "step")
         fig.add_vline(x=step, line=dict(color=theme.HIGHLIGHT, width=3 * scale))

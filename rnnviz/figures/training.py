@@ -8,17 +8,41 @@ from typing import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..i18n import t
 from . import theme
 
-# Labels of the three panels, in order: (record key, panel title, y-axis title, log y-axis).
-CURVES = (
-    ("loss", "loss (cross-entropy) — should fall", "loss", False),
-    ("accuracy", "accuracy on each training batch (◆ held-out sentences)", "accuracy", False),
-    ("grad_norm", "gradient norm ‖∂L/∂θ‖ before clipping", "‖∂L/∂θ‖", True),
+# The three panels, in order: (record key, title key, y-axis key, log y-axis). Their words are
+# read in the language of the moment (see curves() and the module's __getattr__).
+PANELS = (
+    ("loss", "train.fig.loss_title", "train.fig.loss_axis", False),
+    ("accuracy", "train.fig.accuracy_title", "train.fig.accuracy_axis", False),
+    ("grad_norm", "train.fig.grad_title", "train.fig.grad_axis", True),
 )
 VALID_KEY = "valid_accuracy"
-EMPTY_NOTE = "press Start training: the curves grow here, step by step"
-CLIP_NOTE = "clip at {clip:g}"
+
+
+def curves() -> tuple[tuple[str, str, str, bool], ...]:
+    """The panels as (record key, panel title, y-axis title, log y-axis), in the current language."""
+    return tuple((key, t(title), t(axis), log) for key, title, axis, log in PANELS)
+
+
+def empty_note() -> str:
+    """The note on the empty panels, before training starts."""
+    return t("train.fig.empty_note")
+
+
+def clip_note(clip: float) -> str:
+    """The label of the clipping threshold's line: "clip at 1"."""
+    return t("train.fig.clip_note", clip=f"{clip:g}")
+
+
+def __getattr__(name: str):
+    """CURVES and EMPTY_NOTE, read in the current language at each use (PEP 562)."""
+    if name == "CURVES":
+        return curves()
+    if name == "EMPTY_NOTE":
+        return empty_note()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def training_curves_figure(history: Sequence[dict], total: int | None = None, *, clip: float | None = None,
@@ -32,38 +56,45 @@ def training_curves_figure(history: Sequence[dict], total: int | None = None, *,
     the top panel); `mark`: the snapshot shown now (a vertical line through every panel).
     An empty history gives the empty panels with a note (the page before training starts).
     """
-    fig = make_subplots(rows=len(CURVES), cols=1, shared_xaxes=True, vertical_spacing=0.08,
-                        subplot_titles=[title for _, title, _, _ in CURVES])
+    panels = curves()
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.08,
+                        subplot_titles=[title for _, title, _, _ in panels])
     steps = [int(r["step"]) for r in history]
-    for row, (key, _, axis, log) in enumerate(CURVES, start=1):
+    for row, (key, _, axis, log) in enumerate(panels, start=1):
         fig.add_trace(go.Scatter(x=steps, y=[float(r[key]) for r in history], mode="lines", name=axis,
                                  line=dict(color=theme.ACCENT, width=1.5), showlegend=False,
-                                 hovertemplate=f"step %{{x}}<br>{axis} %{{y:.3g}}<extra></extra>"),
+                                 hovertemplate=_hover(axis, ".3g")),
                       row=row, col=1)
         fig.update_yaxes(title_text=axis, type="log" if log else "linear", row=row, col=1)
     valid = [(int(r["step"]), float(r[VALID_KEY])) for r in history if VALID_KEY in r]
     if valid:
+        held_out = t("train.fig.held_out")
         fig.add_trace(go.Scatter(x=[s for s, _ in valid], y=[v for _, v in valid], mode="markers",
-                                 name="held-out accuracy", showlegend=False,
+                                 name=held_out, showlegend=False,
                                  marker=dict(symbol="diamond", size=9 * scale, color=theme.HIGHLIGHT),
-                                 hovertemplate="step %{x}<br>held-out accuracy %{y:.3f}<extra></extra>"),
+                                 hovertemplate=_hover(held_out, ".3f")),
                       row=2, col=1)
     fig.update_yaxes(range=[0, 1.02], row=2, col=1)
     if clip:
         fig.add_hline(y=clip, line=dict(color=theme.ARROW, dash="dot"), row=3, col=1,
-                      annotation_text=CLIP_NOTE.format(clip=clip), annotation_position="top left")
+                      annotation_text=clip_note(clip), annotation_position="top left")
     for step in snapshots:
         fig.add_vline(x=step, line=dict(color=theme.MUTED, width=1, dash="dot"), row=1, col=1)
     if mark is not None:
-        for row in range(1, len(CURVES) + 1):
+        for row in range(1, len(panels) + 1):
             fig.add_vline(x=mark, line=dict(color=theme.HIGHLIGHT, width=2), row=row, col=1)
-    fig.update_xaxes(range=[0, max(total or 0, steps[-1] if steps else 1, 1)], row=len(CURVES), col=1,
-                     title_text="training step")
+    fig.update_xaxes(range=[0, max(total or 0, steps[-1] if steps else 1, 1)], row=len(panels), col=1,
+                     title_text=t("train.fig.step_axis"))
     if not history:
-        fig.add_annotation(text=EMPTY_NOTE, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+        fig.add_annotation(text=empty_note(), x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
     return theme.base_layout(fig, height=620, scale=scale)
+
+
+def _hover(name: str, number: str) -> str:
+    """A hover template: "step 12<br>loss 0.53" (plotly fills the %{...} parts)."""
+    return f"{t('train.fig.step')} %{{x}}<br>{name} %{{y:{number}}}<extra></extra>"
 
 
 def snapshot_label(step: int, total: int) -> str:
     """How the scrubber names a snapshot: "step 120 of 300"."""
-    return f"step {step:,} of {total:,}"
+    return t("train.fig.snapshot", step=f"{step:,}", total=f"{total:,}")

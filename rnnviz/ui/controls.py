@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from rnnviz.errors import RnnvizError
+from rnnviz.i18n import t
 from rnnviz.text import MAX_CHARS, MAX_TOKENS, tokenize
 from rnnviz.ui import loaders
 
@@ -20,16 +21,33 @@ TEXT, MODEL, STEP, PLAY = "text", "model", "step", "play"     # session-state ke
 TEACHER = "teacher"     # teacher mode: session-state key and URL name (teacher=1)
 REVEALED, IDEA_PICK = "revealed", "idea_pick"
 TEACHER_SCALE = 1.5     # figure scale on a projector (theme.base_layout grows fonts and heights)
-IDEA_TITLES = {"order": "Order matters", "unrolling": "Unrolling", "negation": "Negation",
-               "vanishing": "Vanishing gradients", "flags": "Flags", "gru": "GRU",
-               "bidirectional": "Two directions", "multilayer": "Two layers"}
+IDEAS = ("order", "unrolling", "negation", "vanishing", "flags", "gru", "bidirectional", "multilayer")
 NOTICES = "notices"
 LAST_TASK, LAST_PAGE = "last_task", "last_page"
 VIEW = "view_"          # prefix: the last value a page showed, handed to the next page's widget
 DEFAULT_MODEL = "story-lstm"
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples.json"
-TASK_TITLES = {"story": "Story (next word)", "sentiment": "Sentiment (classifier)",
-               "recall": "Recall (long memory)", "lesson": "Your lesson model"}
+TASKS = ("story", "sentiment", "recall", "lesson")     # the model picker's order
+
+
+def task_title(task: str) -> str:
+    """The task's name in the current language ("Story (next word)"); "" for an unknown task."""
+    return t(f"controls.task.{task}") if task in TASKS else ""
+
+
+def idea_title(idea: str) -> str:
+    """The lesson idea's name in the current language ("Order matters"); unknown ideas as they are."""
+    return t(f"controls.idea.{idea}") if idea in IDEAS else idea
+
+
+def __getattr__(name: str):
+    """TASK_TITLES {task: title} and IDEA_TITLES {idea: title}, in the language of the moment
+    (PEP 562: read as controls.TASK_TITLES at each use, never stored at import)."""
+    if name == "TASK_TITLES":
+        return {task: task_title(task) for task in TASKS}
+    if name == "IDEA_TITLES":
+        return {idea: idea_title(idea) for idea in IDEAS}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +64,8 @@ def notice(message: str) -> None:
 
 
 def show_notices() -> None:
-    """The queued notices. They quote links and files, so they are shown as literal text."""
+    """The queued notices. They quote links and files, so each is shown as literal text (a
+    notice is a plain sentence: catalogue texts queued here carry no markdown of their own)."""
     for message in st.session_state.pop(NOTICES, []):
         st.info(md_escape(message), icon="ℹ️")
 
@@ -88,25 +107,24 @@ def model_picker() -> str | None:
     Returns its name once it has loaded; None (after a friendly message) when no model can be read.
     """
     for name, why in loaders.broken_models().items():
-        st.sidebar.warning(md_escape(f"The model {name} could not be read: {why}"), icon="⚠️")
-    names = sorted(loaders.model_names(), key=lambda n: (list(TASK_TITLES).index(task_of(n))
-                                                         if task_of(n) in TASK_TITLES else 9, n))
+        st.sidebar.warning(t("controls.model_unreadable", name=md_escape(name), why=md_escape(str(why))),
+                           icon="⚠️")
+    names = sorted(loaders.model_names(), key=lambda n: (TASKS.index(task_of(n))
+                                                         if task_of(n) in TASKS else 9, n))
     if not names:
-        st.error("No models are installed. Train them with `python -m rnnviz train --all`.", icon="📦")
+        st.error(t("controls.no_models"), icon="📦")
         return None
     asked = st.query_params.get(MODEL)
     if asked is not None and asked not in names:
-        notice(f"The link asked for a model called “{asked[:40]}”, which is not here, "
-               f"so {DEFAULT_MODEL} is shown instead.")
+        notice(t("controls.model_not_here", asked=asked[:40], fallback=DEFAULT_MODEL))
     default = names.index(DEFAULT_MODEL) if DEFAULT_MODEL in names else 0
-    name = st.sidebar.selectbox("Model", names, index=default, key=MODEL, bind="query-params",
-                                help="Every page reads your sentence with this model.")
-    st.sidebar.caption(TASK_TITLES.get(task_of(name), "") + " — " + loaders.card(name).get("description", ""))
+    name = st.sidebar.selectbox(t("controls.model_label"), names, index=default, key=MODEL,
+                                bind="query-params", help=t("controls.model_help"))
+    st.sidebar.caption(task_title(task_of(name)) + " — " + loaders.card(name).get("description", ""))
     try:
         loaders.get_model(name)
     except RnnvizError as err:
-        st.error(md_escape(f"The model {name} could not be opened: {err} Pick another model in the sidebar."),
-                 icon="⚠️")
+        st.error(t("controls.model_unopenable", name=md_escape(name), why=md_escape(str(err))), icon="⚠️")
         return None
     return name
 
@@ -117,11 +135,12 @@ def sentence_box(model_name: str) -> str:
     if TEXT not in st.session_state and TEXT not in st.query_params:
         st.session_state[TEXT] = prepared[0]
     _follow_task(task_of(model_name), prepared)
-    text = st.text_area("Your sentence", key=TEXT, bind="query-params", max_chars=MAX_CHARS, height=68,
-                        placeholder="Type a sentence, e.g. alice says the movie was good .")
+    text = st.text_area(t("controls.sentence_label"), key=TEXT, bind="query-params", max_chars=MAX_CHARS,
+                        height=68, placeholder=t("controls.sentence_placeholder",
+                                                 example="alice says the movie was good ."))
     st.session_state[VIEW + TEXT] = text
     if prepared:
-        st.pills("Examples", prepared, key="example_pick", on_change=_use_example,
+        st.pills(t("controls.examples_label"), prepared, key="example_pick", on_change=_use_example,
                  label_visibility="collapsed", selection_mode="single")
     if teaching():
         idea_pills()
@@ -134,8 +153,8 @@ def idea_pills() -> None:
     for idea, sentences in examples()["ideas"].items():
         for sentence in sentences:
             firsts.setdefault(sentence, idea)
-    st.pills("Prepared for the lesson", list(firsts), key=IDEA_PICK, on_change=_use_example, args=(IDEA_PICK,),
-             format_func=lambda s: f"{IDEA_TITLES.get(firsts[s], firsts[s])}: {_short(s)}",
+    st.pills(t("controls.ideas_label"), list(firsts), key=IDEA_PICK, on_change=_use_example, args=(IDEA_PICK,),
+             format_func=lambda s: f"{idea_title(firsts[s])}: {_short(s)}",
              selection_mode="single")
 
 
@@ -187,37 +206,44 @@ def usable_text(text: str) -> str | None:
     """The text if a model can read it, else None after a friendly message on the page."""
     tokens = tokenize(text or "")
     if not tokens:
-        st.info("Type a sentence above (or pick an example) to see the network read it.", icon="✍️")
+        st.info(t("controls.type_prompt"), icon="✍️")
         return None
     if len(tokens) > MAX_TOKENS:
-        st.warning(f"That text has {len(tokens):,} tokens; the network reads the first {MAX_TOKENS}.", icon="✂️")
+        st.warning(t("controls.too_long", count=f"{len(tokens):,}", limit=MAX_TOKENS), icon="✂️")
     return text
 
 
-def step_slider(steps: int) -> int:
-    """The token cursor t = 0 … T−1, counted from 0 as the lesson numbers tokens x_0 … x_n.
-
-    The step is written to the URL by hand rather than bound, so that a malformed link value
-    ("2.5", "abc") falls back to token 0 with a notice instead of being rounded.
-    """
-    slot = st.empty()
+def cursor(steps: int, where=None) -> int:
+    """The token cursor t = 0 … T−1, counted from 0 as the lesson numbers tokens x_0 … x_n: the
+    session's, else the link's `step`; a malformed or out-of-range link value ("2.5", "abc", "99")
+    falls back to token 0 with a notice (in `where`, default the page). Kept inside the sentence."""
     if STEP not in st.session_state:
         asked = st.query_params.get(STEP)
         valid = asked is not None and asked.isdigit() and int(asked) < steps
         st.session_state[STEP] = int(asked) if valid else 0
         if asked is not None and not valid:
-            slot.info(md_escape(f"The link asked for step “{asked[:12]}”, but this sentence has tokens "
-                                f"0 to {steps - 1}, so token 0 is shown."), icon="ℹ️")
-    st.session_state[STEP] = min(max(0, st.session_state[STEP]), steps - 1)
-    step = 0
-    if steps > 1:
-        step = st.slider("Token t", 0, steps - 1, key=STEP,
-                         help="Step through the sentence: ← and → move the cursor too.")
+            (where or st).info(t("controls.step_not_here", asked=md_escape(asked[:12]), last=steps - 1), icon="ℹ️")
+    st.session_state[STEP] = min(max(0, int(st.session_state[STEP])), steps - 1)
+    return st.session_state[STEP]
+
+
+def remember_step(step: int) -> None:
+    """The step goes to the URL (by hand, not bound: a bound widget would round "2.5") and to the
+    next page's cursor."""
     if step:
         st.query_params[STEP] = str(step)
     else:
         st.query_params.pop(STEP, None)
     st.session_state[VIEW + STEP] = step
+
+
+def step_slider(steps: int) -> int:
+    """The cursor as a slider (see `cursor`), remembered in the URL."""
+    cursor(steps, where=st.empty())
+    step = 0
+    if steps > 1:
+        step = st.slider(t("controls.step_label"), 0, steps - 1, key=STEP, help=t("controls.step_help"))
+    remember_step(step)
     return step
 
 
@@ -229,8 +255,8 @@ def move(delta: int, steps: int) -> None:
 def step_buttons(steps: int) -> None:
     """Previous / next, also on the ← and → keys."""
     left, right, _ = st.columns([1, 1, 3])
-    left.button("← Previous", on_click=move, args=(-1, steps), shortcut="Left", width="stretch")
-    right.button("Next →", on_click=move, args=(1, steps), shortcut="Right", width="stretch")
+    left.button(t("controls.previous"), on_click=move, args=(-1, steps), shortcut="Left", width="stretch")
+    right.button(t("controls.next"), on_click=move, args=(1, steps), shortcut="Right", width="stretch")
 
 
 def md_escape(text: str) -> str:
@@ -249,13 +275,18 @@ def token_chips(trace, vocab) -> None:
     st.markdown(" ".join(chips))
     unknown = int((~trace.known).sum())
     if unknown:
-        st.caption(f"{unknown} of {trace.steps} tokens are unknown to this model (marked ?): "
-                   "it reads each of them as the same ‘unknown word’ vector.")
-    words = sorted(t for t in vocab.tokens if t in vocab)
-    with st.expander(f"The {len(words)} words this model knows"):
+        st.caption(t("controls.unknown_tokens", unknown=unknown, steps=trace.steps))
+    words = sorted(tok for tok in vocab.tokens if tok in vocab)
+    with st.expander(t("controls.known_words", count=len(words))):
         st.text(" ".join(words))
 
 
+def predicts_next_word(name: str) -> bool:
+    """True when the model's head is a language model (it guesses the next word), not a classifier."""
+    return loaders.get_model(name).spec.head == "lm"
+
+
 def head_label(name: str) -> str:
-    """What the last state feeds, in the lesson's words."""
-    return "next word" if loaders.get_model(name).spec.head == "lm" else "classifier"
+    """What the last state feeds, in the lesson's words and the current language ("next word",
+    "classifier"): a label to show, not to compare (ask `predicts_next_word` instead)."""
+    return t("fig.common.next_word") if predicts_next_word(name) else t("fig.common.classifier")

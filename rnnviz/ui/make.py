@@ -7,6 +7,10 @@ so the curves grow while the student keeps using the page; Stop sets the job's E
 train()'s `should_stop` reads before every step, and the model keeps what it has learnt.
 The thread never touches st.*; the finished model joins the session's models in a script run
 (`collect`). A server-wide semaphore lets at most TRAINING_SLOTS jobs train at once.
+
+The thread has no session, so it has no language either: what goes wrong there is kept as a
+`Problem` (a core module's message, or a catalogue key and its fields) and put into words by
+`problem_text` when a page shows it.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import io
 import json
 import threading
 from dataclasses import dataclass, field
+from typing import Callable
 
 import streamlit as st
 import torch
@@ -21,6 +26,7 @@ import torch
 from rnnviz import recipes
 from rnnviz import train as training
 from rnnviz.errors import CheckpointError, RnnvizError
+from rnnviz.i18n import t
 from rnnviz.lesson import load_lesson_model
 from rnnviz.model import Model
 from rnnviz.tasks import get_task
@@ -36,7 +42,7 @@ CONCEPT = "make_concept"
 WEIGHTS_FILE, VOCAB_FILE = "lesson_weights", "lesson_vocab"
 LESSON_CELL, LESSON_LABELS = "lesson_cell", "lesson_labels"
 LESSON_POOLING = "lesson_pooling_"     # + cell: each cell kind has its own default pooling
-LESSON_RESULT = "lesson_result"        # ("ok", model name) | ("error", message)
+LESSON_RESULT = "lesson_result"        # ("ok", model name) | ("error", Problem)
 
 CAPS = {"emb": 32, "hidden": 64, "layers": 2, "steps": 3000}   # keeps a class on one server responsive
 TRAINING_SLOTS = threading.BoundedSemaphore(2)                  # jobs training at once, server-wide
@@ -44,9 +50,23 @@ SNAPSHOTS = 10                          # about one snapshot per 10 % of the ste
 POLL_SECONDS = 1.0
 MAX_VOCAB_BYTES = 8 * 2**20
 LESSON_POOLING_DEFAULT = {"lstm": "last", "gru": "last", "rnn": "mean"}
+LESSON_POOLING_CHOICES = ("last", "mean")
 DEFAULT_LABELS = "World, Sports, Business, Sci/Tech"
 NOTEBOOK_CODE = ('torch.save(net.state_dict(), "model.pt")\n'
                  'open("vocab.txt", "w").write("\\n".join(vocab.get_itos()))')
+
+# What went wrong: a core module's message (English, as raised), or a catalogue key and its
+# fields, put into words when shown (problem_text): the training thread has no language.
+Problem = str | tuple[str, dict]
+
+
+def problem_text(problem: Problem, escape=str) -> str:
+    """`problem` in the current language. `escape` (say controls.md_escape) is applied to what
+    did not come from the catalogues: a core module's message, or the fields of a key."""
+    if isinstance(problem, str):
+        return escape(problem)
+    key, fields = problem
+    return t(key, **{name: escape(str(value)) for name, value in fields.items()})
 
 
 @dataclass(eq=False)
@@ -62,7 +82,7 @@ class Job:
     thread: threading.Thread | None = None
     result: training.TrainResult | None = None
     data: training.Data | None = None
-    error: str | None = None
+    error: Problem | None = None
     started: bool = False                             # has a training slot
     name: str | None = None                           # once collected into the session's models
 
@@ -98,9 +118,9 @@ def _run(job: Job) -> None:
             job.result = training.train(job.task, job.cell, data=job.data, progress=job.on_progress,
                                         on_step=job.on_step, should_stop=job.stop.is_set, **job.options)
         except RnnvizError as err:
-            job.error = str(err)
+            job.error = ("make.training_stopped", {"detail": str(err)})
         except Exception as err:  # noqa: BLE001 — a student sees a sentence, never a traceback
-            job.error = f"Training failed ({type(err).__name__}). Try smaller sizes or another seed."
+            job.error = ("make.training_failed", {"kind": type(err).__name__})
             return
     if job.result is not None and (not job.snapshots or job.snapshots[-1][0] != job.result.steps):
         job.snapshots.append((job.result.steps, _copy(job.result.model)))
@@ -189,15 +209,15 @@ def open_lesson_files(weights: bytes, vocab: bytes, cell: str, pooling: str, lab
     load_lesson_model checks size, loads with weights_only (nothing in a file is ever run) and
     checks every shape against the vocabulary and the cell."""
     if len(vocab) > MAX_VOCAB_BYTES:
-        raise CheckpointError(f"The vocabulary file is larger than {MAX_VOCAB_BYTES // 2**20} MB.")
+        raise CheckpointError(t("make.vocab_too_large", mb=MAX_VOCAB_BYTES // 2**20))
     return load_lesson_model(weights, vocab, cell=cell, pooling=pooling, labels=labels or None)
 
 
 def open_upload() -> None:
-    """Button callback: open the two uploaded files; the result (or its message) goes to LESSON_RESULT."""
+    """Button callback: open the two uploaded files; the result (or its Problem) goes to LESSON_RESULT."""
     weights, vocab = st.session_state.get(WEIGHTS_FILE), st.session_state.get(VOCAB_FILE)
     if weights is None or vocab is None:
-        st.session_state[LESSON_RESULT] = ("error", "Upload both files first: the weights (.pt) and the vocabulary (.txt).")
+        st.session_state[LESSON_RESULT] = ("error", ("make.upload_both", {}))
         return
     cell = st.session_state.get(LESSON_CELL, "lstm")
     pooling = st.session_state.get(LESSON_POOLING + cell, LESSON_POOLING_DEFAULT[cell])
@@ -208,7 +228,7 @@ def open_upload() -> None:
         st.session_state[LESSON_RESULT] = ("error", str(err))
         return
     except Exception as err:  # noqa: BLE001 — never a traceback for a bad upload
-        st.session_state[LESSON_RESULT] = ("error", f"These files could not be opened ({type(err).__name__}).")
+        st.session_state[LESSON_RESULT] = ("error", ("make.upload_failed", {"kind": type(err).__name__}))
         return
     own = loaders.session_models()
     name = f"lesson-{cell}-{1 + sum(1 for n in own if n.startswith(f'lesson-{cell}-'))}"
@@ -219,13 +239,21 @@ def open_upload() -> None:
 
 
 def lesson_summary(model: Model, text: str) -> dict:
-    """What was found in the files, and how much of `text` the vocabulary knows."""
+    """What was found in the files, and how much of `text` the vocabulary knows: {label: value},
+    labels in the current language (the class names stay as the files have them)."""
     spec, tokens = model.spec, tokenize(text or "")
-    known = model.vocab.known(tokens)
-    return {"cell": spec.cell.upper(), "layers": spec.layers, "directions": spec.directions,
-            "embedding size": spec.emb_size, "hidden size": spec.hidden_size, "vocabulary": len(model.vocab),
-            "classes": ", ".join(spec.labels), "pooling": spec.pooling,
-            "known words": f"{sum(known)} of {len(tokens)}" + (f" ({sum(known) / len(tokens):.0%})" if tokens else "")}
+    known = sum(model.vocab.known(tokens))
+    found = {"cell": spec.cell.upper(), "layers": spec.layers, "directions": spec.directions,
+             "embedding": spec.emb_size, "hidden": spec.hidden_size, "vocabulary": len(model.vocab),
+             "classes": ", ".join(spec.labels), "pooling": pooling_label(spec.pooling),
+             "known": t("make.summary.known_of", known=known, total=len(tokens))
+             + (f" ({known / len(tokens):.0%})" if tokens else "")}
+    return {t(f"make.summary.{what}"): value for what, value in found.items()}
+
+
+def pooling_label(pooling: str) -> str:
+    """How a classifier reads its states: "the last state", "the mean of all states"."""
+    return t(f"make.pooling.{pooling}") if pooling in LESSON_POOLING_CHOICES else pooling
 
 
 # ---- widgets -------------------------------------------------------------------------------------
@@ -233,25 +261,37 @@ def lesson_summary(model: Model, text: str) -> dict:
 def settings_panel(disabled: bool) -> None:
     """Task, cell, sizes and optimiser settings (keys SETTING + train() keyword)."""
     task_col, cell_col, seed_col = st.columns(3)
-    task = task_col.selectbox("Task", ["story", "sentiment", "recall"], index=1, key=SETTING + "task",
+    task = task_col.selectbox(t("make.task"), ["story", "sentiment", "recall"], index=1, key=SETTING + "task",
                               format_func=controls.TASK_TITLES.get, disabled=disabled)
-    cell = cell_col.selectbox("Cell", ["rnn", "lstm", "gru"], index=1, key=SETTING + "cell",
+    cell = cell_col.selectbox(t("make.cell"), ["rnn", "lstm", "gru"], index=1, key=SETTING + "cell",
                               format_func=str.upper, disabled=disabled)
-    seed_col.number_input("Seed", 0, 9999, 0, key=SETTING + "seed", disabled=disabled)
+    seed_col.number_input(t("make.seed"), 0, 9999, 0, key=SETTING + "seed", disabled=disabled)
     sizes = st.columns(4)
-    sizes[0].slider("Embedding size E", 4, CAPS["emb"], 16, key=SETTING + "emb", disabled=disabled)
-    sizes[1].slider("Hidden units H", 4, CAPS["hidden"], 32, key=SETTING + "hidden", disabled=disabled)
-    sizes[2].slider("Layers", 1, CAPS["layers"], 1, key=SETTING + "layers", disabled=disabled)
-    sizes[3].checkbox("Bidirectional", key=SETTING + "bidirectional", disabled=disabled or get_task(task).head == "lm",
-                      help="Classifiers only: a next-word model may not read the future.")
+    sizes[0].slider(t("make.emb"), 4, CAPS["emb"], 16, key=SETTING + "emb", disabled=disabled)
+    sizes[1].slider(t("make.hidden"), 4, CAPS["hidden"], 32, key=SETTING + "hidden", disabled=disabled)
+    sizes[2].slider(t("make.layers"), 1, CAPS["layers"], 1, key=SETTING + "layers", disabled=disabled)
+    sizes[3].checkbox(t("make.bidirectional"), key=SETTING + "bidirectional",
+                      disabled=disabled or get_task(task).head == "lm", help=t("make.bidirectional_help"))
     opt = st.columns(4)
-    opt[0].slider("Steps", 10, CAPS["steps"], 300, step=10, key=SETTING + "steps", disabled=disabled)
-    opt[1].select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], 3e-3, key=SETTING + "lr",
+    opt[0].slider(t("make.steps"), 10, CAPS["steps"], 300, step=10, key=SETTING + "steps", disabled=disabled)
+    opt[1].select_slider(t("make.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], 3e-3, key=SETTING + "lr",
                          format_func="{:g}".format, disabled=disabled)
-    opt[2].select_slider("Clip gradient norm at", [0.0, 0.25, 0.5, 1.0, 2.0, 5.0], 1.0, key=SETTING + "clip",
-                         format_func=lambda v: "no clipping" if v == 0 else f"{v:g}", disabled=disabled)
-    opt[3].slider("Forget-gate bias", -3.0, 5.0, 0.0, 0.5, key=SETTING + "forget_bias",
-                  disabled=disabled or cell != "lstm", help="LSTM only: +3 keeps f near 1 at the start.")
+    clips = [0.0, 0.25, 0.5, 1.0, 2.0, 5.0]
+    opt[2].select_slider(t("make.clip"), clips, 1.0, key=SETTING + "clip",
+                         format_func=labelled(clips, clip_label), disabled=disabled)
+    opt[3].slider(t("make.forget_bias"), -3.0, 5.0, 0.0, 0.5, key=SETTING + "forget_bias",
+                  disabled=disabled or cell != "lstm", help=t("make.forget_bias_help"))
+
+
+def clip_label(clip: float) -> str:
+    """A clipping threshold as the slider names it: "no clipping" for 0."""
+    return t("make.no_clipping") if clip == 0 else f"{clip:g}"
+
+
+def labelled(options, label) -> Callable[[object], str]:
+    """A format_func naming each of `options` by `label`, its words read now, in this run's
+    language: Streamlit (and AppTest) may call a format_func later, where no session says which."""
+    return {option: label(option) for option in options}.__getitem__
 
 
 def live_panel() -> None:
@@ -268,9 +308,9 @@ def _live() -> None:
     history = list(job.history) if job is not None else []
     if job is not None and job.running:
         done = len(history)
-        st.progress(done / job.total, text=f"step {done:,} of {job.total:,}" if job.started
-                    else "waiting for a free training slot on the server…")
-        st.button("Stop (keep what it has learnt)", key=STOP, on_click=stop, icon=":material/stop:")
+        st.progress(done / job.total, text=t("make.progress", done=f"{done:,}", total=f"{job.total:,}")
+                    if job.started else t("make.waiting"))
+        st.button(t("make.stop"), key=STOP, on_click=stop, icon=":material/stop:")
     st.plotly_chart(training_curves_figure(history, job.total if job else None,
                                            clip=job.options["clip"] if job else None),
                     key="training_curves", theme=None, config={"displaylogo": False})
@@ -279,18 +319,19 @@ def _live() -> None:
 def finished_panel(job: Job) -> None:
     """What the finished job left: its name, a button to use it, the two downloads."""
     if job.error:
-        st.error(controls.md_escape(job.error), icon="⚠️")
+        st.error(problem_text(job.error, controls.md_escape), icon="⚠️")
         return
     if job.name is None:
         return
     result, model = job.result, job.result.model
-    how = f"stopped after {result.steps:,} of {job.total:,} steps" if result.stopped else f"{result.steps:,} steps"
-    st.success(f"**{job.name}** is ready ({how}, held-out accuracy {result.metrics.get('accuracy', 0):.0%}). "
-               "It is in the sidebar’s model picker for this session only.", icon="✅")
+    steps, total = f"{result.steps:,}", f"{job.total:,}"
+    how = t("make.stopped_after", steps=steps, total=total) if result.stopped else t("make.steps_done", steps=steps)
+    st.success(t("make.ready", name=job.name, how=how,
+                 accuracy=f"{result.metrics.get('accuracy', 0):.0%}"), icon="✅")
     use, pt, card = st.columns(3)
-    use.button("Explore it on every page", on_click=use_model, args=(job.name,), key="make_use")
-    pt.download_button("Download weights (.pt)", weights_bytes(model), f"{job.name}.pt", key="make_download_pt")
-    card.download_button("Download model card (.json)", card_bytes(model), f"{job.name}.json",
+    use.button(t("make.use"), on_click=use_model, args=(job.name,), key="make_use")
+    pt.download_button(t("make.download_weights"), weights_bytes(model), f"{job.name}.pt", key="make_download_pt")
+    card.download_button(t("make.download_card"), card_bytes(model), f"{job.name}.json",
                          mime="application/json", key="make_download_card")
 
 
@@ -300,5 +341,6 @@ def snapshot_picker(job: Job) -> int:
     count = len(job.snapshots)
     if count < 2:
         return count - 1
-    return st.select_slider("Snapshot", list(range(count)), value=count - 1, key=SNAPSHOT,
-                            format_func=lambda i: snapshot_label(job.snapshots[i][0], job.total))
+    indices = list(range(count))
+    return st.select_slider(t("make.snapshot"), indices, value=count - 1, key=SNAPSHOT,
+                            format_func=labelled(indices, lambda i: snapshot_label(job.snapshots[i][0], job.total)))

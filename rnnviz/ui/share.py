@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 import streamlit as st
 
 from rnnviz import export
+from rnnviz.i18n import t
 from rnnviz.trace import Trace
 from rnnviz.ui import controls
 
@@ -39,29 +40,27 @@ def view_link() -> str:
 
 def share(trace: Trace | None = None, name: str = "view") -> None:
     """'Copy link to this view' and, with a trace, its JSON and CSV downloads."""
-    with st.expander("Copy link to this view · downloads", icon=":material/share:"):
-        st.caption("This link opens the same sentence, model and step (copy button on the right):")
+    with st.expander(t("share.expander"), icon=":material/share:"):
+        st.caption(t("share.link_caption"))
         st.code(view_link(), language=None, wrap_lines=True)
         if trace is None:
             return
         stem = "rnnviz-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
         left, mid, right = st.columns(3)
-        left.download_button("Trace as JSON", lambda: export.trace_json(trace), f"{stem}.json",
+        left.download_button(t("share.json"), lambda: export.trace_json(trace), f"{stem}.json",
                              mime="application/json", on_click="ignore", key="share_json",
-                             icon=":material/data_object:",
-                             help="The same fields as python -m rnnviz trace --json.")
-        mid.download_button("States and gates (CSV)", lambda: export.states_csv(trace), f"{stem}-states.csv",
+                             icon=":material/data_object:", help=t("share.json_help"))
+        mid.download_button(t("share.states"), lambda: export.states_csv(trace), f"{stem}-states.csv",
                             mime="text/csv", on_click="ignore", key="share_states", icon=":material/table:",
-                            help="One row per token × layer × direction × unit: h, c and every gate.")
-        right.download_button("Per token (CSV)", lambda: export.tokens_csv(trace), f"{stem}-tokens.csv",
+                            help=t("share.states_help"))
+        right.download_button(t("share.tokens"), lambda: export.tokens_csv(trace), f"{stem}-tokens.csv",
                               mime="text/csv", on_click="ignore", key="share_tokens", icon=":material/table:",
-                              help="Tokens, the probabilities after each, and the gradient norms.")
-        st.caption("Each figure: its camera icon saves a PNG; ‘HTML’ under the main figures saves an "
-                   "interactive copy that opens without the app.")
+                              help=t("share.tokens_help"))
+        st.caption(t("share.figures_caption"))
 
 
 def figure_download(fig, key: str) -> None:
     """A small button that saves `fig` as a self-contained HTML page (built on click)."""
-    st.download_button("HTML", lambda: export.figure_html(fig), f"rnnviz-{key}.html", mime="text/html",
+    st.download_button(t("share.html"), lambda: export.figure_html(fig), f"rnnviz-{key}.html", mime="text/html",
                        on_click="ignore", key=f"{key}_html", type="tertiary", icon=":material/download:",
-                       help="This figure as an interactive HTML file that opens without the app.")
+                       help=t("share.html_help"))

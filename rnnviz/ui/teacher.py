@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rnnviz.figures import theme
+from rnnviz.i18n import t
 from rnnviz.ui import language
 from rnnviz.ui.controls import REVEALED, TEACHER, asked_for_teacher, md_escape
 
@@ -18,8 +19,7 @@ def teacher_toggle(pages: dict) -> bool:
     `pages` (st.navigation's sections) as a row of links, since the sidebar is hidden."""
     if TEACHER not in st.session_state:
         st.session_state[TEACHER] = asked_for_teacher()
-    on = st.sidebar.toggle("Teacher mode", key=TEACHER,
-                           help="For a projector: large type and figures, no sidebar, questions to predict.")
+    on = st.sidebar.toggle(t("teacher.toggle"), key=TEACHER, help=t("teacher.toggle_help"))
     if on:
         st.query_params[TEACHER] = "1"
         teacher_style()
@@ -27,7 +27,7 @@ def teacher_toggle(pages: dict) -> bool:
             for page in (p for section in pages.values() for p in section):
                 st.page_link(page)
             language.language_switch(st.container())
-            st.button("Leave teacher mode", on_click=_leave_teaching, type="tertiary", icon=":material/close:")
+            st.button(t("teacher.leave"), on_click=_leave_teaching, type="tertiary", icon=":material/close:")
     else:
         st.query_params.pop(TEACHER, None)
     return on
@@ -54,40 +54,43 @@ def teacher_style() -> None:
     st.markdown(_TEACHER_CSS, unsafe_allow_html=True)
 
 
-def next_question(trace, step: int) -> tuple[str, str] | None:
+def next_question(trace, step: int, escape=lambda text: text) -> tuple[str, str] | None:
     """(question, answer) for the class to guess before the cursor moves to token step + 1,
     alternating with the step between "which gate opens most" (gated cells; largest mean over
-    the units of layer 0, forward) and "what will it predict"; None at the last token."""
+    the units of layer 0, forward) and "what will it predict"; None at the last token.
+
+    In the current language; the model's own words (the token, a gate's name, the predicted
+    label) stay as they are and pass through `escape` (controls.md_escape for markdown)."""
     nxt = step + 1
     if nxt >= trace.steps:
         return None
-    word = trace.tokens[nxt]
+    word = escape(trace.tokens[nxt])
     gates = {g: float(v[0, 0, nxt].mean()) for g, v in trace.gates.items() if g != "candidate"}
     if gates and step % 2 == 0:
         best = max(gates, key=gates.get)
         kind = "lstm" if trace.cell is not None else "gru"
-        return (f"Which gate will open most at the next token, “{word}”?",
-                f"the {theme.gate_label(best, kind)} (mean {gates[best]:.2f} over its units)")
+        return (t("teacher.gate_question", word=word),
+                t("teacher.gate_answer", gate=escape(theme.gate_label(best, kind)), mean=f"{gates[best]:.2f}"))
     probs = trace.probs[nxt]                                                     # [C]
     best = int(probs.argmax())
-    return (f"What will the network predict after reading the next token, “{word}”?",
-            f"{trace.labels[best]} ({float(probs[best]):.0%})")
+    return (t("teacher.predict_question", word=word),
+            f"{escape(trace.labels[best])} ({float(probs[best]):.0%})")
 
 
 def predict_then_reveal(model_name: str, text: str, trace, step: int) -> None:
     """Teacher mode: the question for the next step; its answer only after the reveal (Enter)."""
-    asked = next_question(trace, step)
-    st.subheader("Predict, then reveal")
+    asked = next_question(trace, step, escape=md_escape)
+    st.subheader(t("teacher.heading"))
     if asked is None:
-        st.caption("This is the last token: step back to ask about another.")
+        st.caption(t("teacher.last_token"))
         return
     here = [model_name, text, step]
-    st.markdown("**" + md_escape(asked[0]) + "**")
+    st.markdown("**" + asked[0] + "**")
     if st.session_state.get(REVEALED) == here:
-        st.success(md_escape(asked[1]), icon="💡")
+        st.success(asked[1], icon="💡")
     else:
-        st.button("Reveal the answer", key="reveal", shortcut="Enter", on_click=_reveal, args=(here,),
-                  type="primary", help="Let the class guess first. Shortcut: Enter.")
+        st.button(t("teacher.reveal"), key="reveal", shortcut="Enter", on_click=_reveal, args=(here,),
+                  type="primary", help=t("teacher.reveal_help"))
 
 
 def _reveal(here: list) -> None:

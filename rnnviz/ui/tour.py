@@ -11,53 +11,32 @@ from rnnviz.errors import RnnvizError
 from rnnviz.figures import flags as flag_figs
 from rnnviz.figures.deep import layers_figure
 from rnnviz.figures.gradients import gradient_curves_figure
+from rnnviz.i18n import t
 from rnnviz.ui import controls, loaders, units
 from rnnviz.ui.stepper import chart
 
 ORDER_MODEL = "sentiment-lstm"
 BIDIRECTIONAL, MULTILAYER = "sentiment-bilstm", "story-lstm-2layer"
 
-# (key, heading, what to say, page the section links to). Keys follow LESSON.md's order.
-SECTIONS = [
-    ("order", "Order matters",
-     "If you only count which words a sentence holds, these two are the same sentence, yet they mean "
-     "opposite things. A recurrent network reads one word at a time and carries a memory (its *state*) "
-     "from word to word, so it can tell them apart.", "views/step_through.py"),
-    ("unrolling", "Unrolling",
-     "Draw one block per word and you get a chain. Every block is the *same* small network with the same "
-     "weights: it takes a word and the state from the block before, and passes a new state on. The last "
-     "state feeds the prediction.", "views/step_through.py"),
-    ("cell", "The cell",
-     "Inside each block is one small sum: a matrix W times the word's vector, plus a matrix H times the "
-     "old state, plus a bias, squashed by tanh. Each column below is the state after one word of your sentence.",
-     "views/anatomy.py"),
-    ("vanishing", "Vanishing gradients",
-     "Learning sends a correction backwards through the chain. At each step back it is multiplied again, "
-     "and it usually shrinks: words far from the answer hear very little, so a plain RNN struggles to link "
-     "distant words.", "views/gradients.py"),
-    ("lstm", "LSTM gates",
-     "An LSTM adds gates: numbers between 0 and 1 that let information through or hold it back. The forget "
-     "gate below decides, for each unit, how much of the long-term memory c to keep. A small correction to "
-     "the lesson: the forget and input gates update c; the output gate then makes the new hidden vector h "
-     "from c.", "views/anatomy.py"),
-    ("flags", "Flags",
-     "Some units of the memory behave like switches: one may turn on at a woman's name and stay on, so the "
-     "network later says “she”. The line below is such a unit, measured on this model, on your sentence.",
-     "views/flags.py"),
-    ("gru", "GRU",
-     "The GRU, the gated *recurrent* unit, is a lighter cousin of the LSTM: one state and two gates. Its "
-     "update gate (below) decides how much of the old state to keep at each word.", "views/compare.py"),
-    ("bidirectional", "Two directions",
-     "When the whole sentence is there before we answer, a second network can read it from the end. Each "
-     "word then has two states: what came before it and what comes after.", "views/deep.py"),
-    ("multilayer", "Two layers",
-     "Stack a second recurrent layer on the first: it reads the first layer's states instead of the words, "
-     "so it can build on the patterns below.", "views/deep.py"),
-    ("next", "What next",
-     "The same machinery classifies whole texts (the lesson's news headlines), guesses the next word (as "
-     "below, if your model is a story model), and, in later units, writes and translates.",
-     "views/step_through.py"),
-]
+# The sections' keys, in the lesson's order, and the page each one links to. Their words are in
+# the catalogues: tour.<key>.title (heading), tour.<key>.text (what to say), tour.<key>.link.
+PAGES = {"order": "views/step_through.py", "unrolling": "views/step_through.py", "cell": "views/anatomy.py",
+         "vanishing": "views/gradients.py", "lstm": "views/anatomy.py", "flags": "views/flags.py",
+         "gru": "views/compare.py", "bidirectional": "views/deep.py", "multilayer": "views/deep.py",
+         "next": "views/step_through.py"}
+FLAG_NAMES = ("female", "plural", "negation")     # concepts with a name in the catalogues (tour.flags.concept.*)
+
+
+def sections() -> list[tuple[str, str, str, str]]:
+    """(key, heading, what to say, page the section links to), in the current language."""
+    return [(key, t(f"tour.{key}.title"), t(f"tour.{key}.text"), page) for key, page in PAGES.items()]
+
+
+def __getattr__(name: str):
+    """SECTIONS: sections() read in the language of the moment (PEP 562, as theme's labels)."""
+    if name == "SECTIONS":
+        return sections()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def section(number: int, key: str, heading: str, words: str, page: str, name: str, text: str) -> None:
@@ -66,9 +45,8 @@ def section(number: int, key: str, heading: str, words: str, page: str, name: st
     try:
         FIGURES[key](name, text, controls.figure_scale())
     except RnnvizError as err:          # a sibling model (the task's GRU, a deep model) is damaged
-        st.info(controls.md_escape(f"This part reads your sentence with another model, which could not be "
-                                   f"opened: {err}"), icon="📦")
-    st.page_link(page, label=f"Explore {heading.lower()} on its own page", icon=":material/arrow_forward:")
+        st.info(t("tour.sibling_broken", error=controls.md_escape(str(err))), icon="📦")
+    st.page_link(page, label=t(f"tour.{key}.link"), icon=":material/arrow_forward:")
 
 
 def _sibling(name: str, cell: str, fallback: str) -> str:
@@ -84,8 +62,8 @@ def _order(name, text, scale):
     for k, (column, sentence) in enumerate(zip(st.columns(2), controls.examples()["ideas"]["order"])):
         trace = loaders.get_trace(model, sentence)
         best, p = figures.final_prediction(trace, top=1)[0]
-        column.markdown(f"“{controls.md_escape(sentence)}”  \n"
-                        f"{controls.md_escape(model)} says **{controls.md_escape(best)}** ({p:.0%})")
+        said = t("tour.order.says", model=controls.md_escape(model), label=controls.md_escape(best), share=f"{p:.0%}")
+        column.markdown(f"“{controls.md_escape(sentence)}”  \n{said}")
         with column:
             chart(figures.prediction_figure(trace, scale=scale), f"tour_order_{k}")
 
@@ -108,10 +86,10 @@ def _gate(name, text, scale, cell, gate, fallback):
     model = _sibling(name, cell, fallback)
     trace = loaders.get_trace(model, text)
     if gate not in trace.gates:
-        st.caption(f"{controls.md_escape(model)} has no gates, so its state is drawn instead.")
+        st.caption(t("tour.no_gates", model=controls.md_escape(model)))
         chart(figures.state_heatmap_figure(trace, "hidden", scale=scale), f"tour_{cell}")
         return
-    st.caption(f"Read by {controls.md_escape(model)}.")
+    st.caption(t("tour.read_by", model=controls.md_escape(model)))
     chart(figures.gate_heatmap_figure(trace, gate, scale=scale), f"tour_{cell}")
 
 
@@ -122,9 +100,17 @@ def _flags(name, text, scale):
     found = [(c, u) for c in concepts for u in units.card_units(loaders.card(model), spec, c)]
     concept, unit = found[0] if found else (None, (0, 0, int(abs(flag_figs.flag_values(trace)[0, 0]).max(0).argmax())))
     mark = units.trigger_position(trace.tokens, concept, None) if concept else None
-    st.caption(controls.md_escape(f"{model}, unit {unit[2]}" + (f": its “{concept}” flag." if concept else
-                                                                ": the unit that moves most.")))
+    st.caption(_flag_caption(model, unit[2], concept))
     chart(flag_figs.flag_lines_figure(trace, [unit], mark, scale=scale), "tour_flags")
+
+
+def _flag_caption(model: str, unit: int, concept: str | None) -> str:
+    """Which unit the flags section draws, as markdown: the model's flag for `concept`, or (None)
+    the unit that moves most."""
+    if concept is None:
+        return t("tour.flags.moving", model=controls.md_escape(model), unit=unit)
+    named = t(f"tour.flags.concept.{concept}") if concept in FLAG_NAMES else controls.md_escape(concept)
+    return t("tour.flags.flag", model=controls.md_escape(model), unit=unit, concept=named)
 
 
 def _deep(model, key):
@@ -132,9 +118,9 @@ def _deep(model, key):
         shown = name if key == "bidirectional" and loaders.get_model(name).spec.bidirectional or \
             key == "multilayer" and loaders.get_model(name).spec.layers > 1 else model
         if shown not in loaders.model_names():
-            st.info(f"The model {shown} is not installed.", icon="📦")
+            st.info(t("tour.not_installed", model=controls.md_escape(shown)), icon="📦")
             return
-        st.caption(f"Read by {controls.md_escape(shown)}.")
+        st.caption(t("tour.read_by", model=controls.md_escape(shown)))
         chart(layers_figure(loaders.get_trace(shown, text), scale=scale), f"tour_{key}")
     return draw
 
@@ -144,7 +130,8 @@ def _next(name, text, scale):
 
 
 FIGURES = {"order": _order, "unrolling": _unrolling, "cell": _cell, "vanishing": _vanishing,
-           "lstm": lambda n, t, s: _gate(n, t, s, "lstm", "forget", "story-lstm"), "flags": _flags,
-           "gru": lambda n, t, s: _gate(n, t, s, "gru", "update", "story-gru"),
+           "lstm": lambda name, text, scale: _gate(name, text, scale, "lstm", "forget", "story-lstm"),
+           "flags": _flags,
+           "gru": lambda name, text, scale: _gate(name, text, scale, "gru", "update", "story-gru"),
            "bidirectional": _deep(BIDIRECTIONAL, "bidirectional"), "multilayer": _deep(MULTILAYER, "multilayer"),
            "next": _next}

@@ -17,6 +17,7 @@ import streamlit as st
 
 from rnnviz.analysis.flags import CARD_KEYS as FLAG_CARD_KEYS
 from rnnviz.figures.flags import unit_label
+from rnnviz.i18n import language, t
 from rnnviz.tasks import sentiment, story
 from rnnviz.text import MAX_CHARS, tokenize
 from rnnviz.ui import controls
@@ -24,13 +25,12 @@ from rnnviz.ui import controls
 Unit = tuple[int, int, int]
 UNIT = "unit"                             # session-state key and URL name
 UNIT_CONTEXT = "unit_context"             # (model, concept) the unit was chosen for
-UNIT_NOTICE = "unit_notice"               # why the link's unit was not used, until a unit is picked
+UNIT_NOTICE = "unit_notice"               # the link's unit that could not be used, until a unit is picked
 CONCEPT, WORD, CLAMP_TO = "flag_concept", "flag_word", "clamp_to"
 PAIR_A, PAIR_B, PAIR_PICK, PAIR_TASK = "pair_a", "pair_b", "pair_pick", "pair_task"
 WORD_CHOICE = "word"                      # the concept option "a word you choose"
 DEFAULT_WORDS = {"recall": "red"}         # a word the task's practice sentences hold; else "not"
-CONCEPT_LABELS = {"female": "female subject (she)", "plural": "plural subject (they)",
-                  "negation": "negation (not, never)", WORD_CHOICE: "a word you choose"}
+CONCEPTS = ("female", "plural", "negation")    # the concepts of the bundled grammars (English ids)
 # Words that switch a concept on in the bundled grammars: the column the gates figure shades.
 TRIGGER_WORDS = {"female": story.FEMALE_NAMES,
                  "plural": ("and",) + tuple(phrase[-1] for phrase in story.PLURAL_SUBJECTS),
@@ -78,8 +78,27 @@ def parse_unit(spec, text) -> Unit | None:
     return unit if unit in set(all_units(spec)) else None
 
 
-def name_of(spec, unit: Unit) -> str:
-    return unit_label(unit, spec.layers, spec.directions)
+def name_of(spec, unit: Unit, lang: str | None = None) -> str:
+    return unit_label(unit, spec.layers, spec.directions, lang)
+
+
+def concept_label(concept: str, lang: str | None = None) -> str:
+    """The concept as the radio shows it ("female subject (she)"), in `lang` (default: the current one).
+
+    The code keeps the English ids ("female"); an id the catalogue does not know is shown as it is.
+    """
+    return t(f"units.concept.{concept}", lang) if concept in CONCEPTS + (WORD_CHOICE,) else concept
+
+
+def concept_name(concept: str) -> str:
+    """The concept's short name ("female") in the current language, for the card's table."""
+    return t(f"units.concept_name.{concept}") if concept in CONCEPTS else concept
+
+
+def _bad_link_message(spec, asked: str) -> str:
+    """Why the link's unit `asked` was not used, in the current language."""
+    form = t("units.form_short") if single_slice(spec) else t("units.form_long")
+    return t("units.bad_link", asked=str(asked)[:20], form=form, last=spec.hidden_size - 1)
 
 
 def read_link(spec) -> None:
@@ -92,19 +111,16 @@ def read_link(spec) -> None:
             st.session_state[UNIT] = unit
             st.session_state[UNIT_CONTEXT] = None          # keep it whatever concept comes first
         elif asked is not None:
-            form = "a unit number like 11" if single_slice(spec) else "LAYER:DIR:UNIT, like 1:0:5"
-            st.session_state[UNIT_NOTICE] = (
-                f"The link asked for unit “{str(asked)[:20]}”, which this model does not have (write {form}; "
-                f"units go from 0 to {spec.hidden_size - 1}), so the starting unit is shown instead.")
+            st.session_state[UNIT_NOTICE] = str(asked)     # the message is written at each run, in its language
     if UNIT_NOTICE in st.session_state:
-        controls.notice(st.session_state[UNIT_NOTICE])
+        controls.notice(_bad_link_message(spec, st.session_state[UNIT_NOTICE]))
 
 
 def _forget_notice() -> None:
     st.session_state.pop(UNIT_NOTICE, None)
 
 
-def unit_picker(spec, default: Unit, context, label: str = "Unit to study and switch") -> Unit:
+def unit_picker(spec, default: Unit, context, label: str | None = None) -> Unit:
     """The selected unit (URL `unit`). It returns to `default` when the model or concept changes."""
     options = all_units(spec)
     before = st.session_state.get(UNIT_CONTEXT, "unset")
@@ -113,9 +129,10 @@ def unit_picker(spec, default: Unit, context, label: str = "Unit to study and sw
         if before not in ("unset", None):
             _forget_notice()
     st.session_state[UNIT_CONTEXT] = context
-    unit = st.selectbox(label, options, key=UNIT, format_func=lambda u: name_of(spec, u),
-                        persist_state="session", on_change=_forget_notice,
-                        help="Pick a unit here, or click a bar, a line or a square in the charts.")
+    lang = language()        # the options keep the language they were drawn in, whoever formats them
+    unit = st.selectbox(label or t("units.picker_label"), options, key=UNIT,
+                        format_func=lambda u: name_of(spec, u, lang), persist_state="session",
+                        on_change=_forget_notice, help=t("units.picker_help"))
     st.query_params[UNIT] = unit_text(spec, unit)
     return unit
 
@@ -145,13 +162,13 @@ def concept_picker(concepts, task: str) -> tuple[str, str | None]:
     options = list(concepts) + [WORD_CHOICE]
     if st.session_state.get(CONCEPT) not in options:
         st.session_state[CONCEPT] = options[0]
-    concept = st.radio("Concept", options, key=CONCEPT, horizontal=True,
-                       format_func=lambda c: CONCEPT_LABELS.get(c, c))
+    lang = language()
+    concept = st.radio(t("units.concept_label"), options, key=CONCEPT, horizontal=True,
+                       format_func=lambda c: concept_label(c, lang))
     if concept != WORD_CHOICE:
         return concept, None
     st.session_state.setdefault(WORD, DEFAULT_WORDS.get(task, "not"))
-    typed = st.text_input("Trigger word", key=WORD, max_chars=40,
-                          help="The units are ranked by how differently they behave after this word.")
+    typed = st.text_input(t("units.trigger_label"), key=WORD, max_chars=40, help=t("units.trigger_help"))
     words = tokenize(typed or "")
     return WORD_CHOICE, (words[0] if words else None)
 
@@ -183,11 +200,14 @@ def card_units(card: dict, spec, concept: str) -> list[Unit]:
 
 def card_flags(card: dict, spec) -> None:
     """The flag units measured when the model was trained (its card), with their numbers."""
-    rows = [{"concept": str(f["concept"]), "unit": name_of(spec, unit), "AUROC": f["auroc"], "d": f["d"],
-             "typical on": f["on"], "typical off": f["off"], "flip rate": f["clamp_flip_rate"],
-             "random units": f["random_flip_rate"]} for f, unit in _card_flags(card, spec)]
+    column = {name: t(f"units.col.{name}") for name in ("concept", "unit", "typical_on", "typical_off",
+                                                          "flip_rate", "random_units")}
+    rows = [{column["concept"]: concept_name(str(f["concept"])), column["unit"]: name_of(spec, unit),
+             "AUROC": f["auroc"], "d": f["d"], column["typical_on"]: f["on"], column["typical_off"]: f["off"],
+             column["flip_rate"]: f["clamp_flip_rate"], column["random_units"]: f["random_flip_rate"]}
+            for f, unit in _card_flags(card, spec)]
     if rows:
-        st.caption("Measured when the model was trained (★ in the chart): the best unit per concept.")
+        st.caption(t("units.card_caption"))
         st.dataframe(rows, hide_index=True)
 
 
@@ -195,11 +215,11 @@ def clamp_choice(score) -> tuple[str, float]:
     """("off" | "on" | "zero", value): the unit's typical off / on value (from `score`) or 0."""
     values = {"off": score.off, "on": score.on} if score is not None else {}
     values["zero"] = 0.0
-    names = {"off": "its typical ‘off’ value", "on": "its typical ‘on’ value", "zero": "zero (switch it off)"}
     if st.session_state.get(CLAMP_TO) not in values:
         st.session_state[CLAMP_TO] = next(iter(values))
-    picked = st.radio("Clamp it to", list(values), key=CLAMP_TO, horizontal=True,
-                      format_func=lambda k: f"{names[k]} = {values[k]:+.2f}")
+    lang = language()
+    picked = st.radio(t("units.clamp_label"), list(values), key=CLAMP_TO, horizontal=True,
+                      format_func=lambda k: f"{t(f'units.clamp.{k}', lang)} = {values[k]:+.2f}")
     return picked, float(values[picked])
 
 
@@ -215,12 +235,12 @@ def pair_inputs(task: str) -> tuple[str, str]:
         st.session_state[PAIR_A], st.session_state[PAIR_B] = prepared[0]
     st.session_state[PAIR_TASK] = task
     if len(prepared) > 1:
-        st.selectbox("Prepared pairs", range(len(prepared)), key=PAIR_PICK, index=None,
+        st.selectbox(t("units.pairs_label"), range(len(prepared)), key=PAIR_PICK, index=None,
                      format_func=lambda k: " ↔ ".join(prepared[k]), on_change=_use_pair, args=(prepared,),
-                     placeholder="Pick a prepared pair, or edit the sentences below")
+                     placeholder=t("units.pairs_placeholder"))
     left, right = st.columns(2)
-    a = left.text_input("Sentence A", key=PAIR_A, max_chars=MAX_CHARS)
-    b = right.text_input("Sentence B", key=PAIR_B, max_chars=MAX_CHARS)
+    a = left.text_input(t("units.sentence_a"), key=PAIR_A, max_chars=MAX_CHARS)
+    b = right.text_input(t("units.sentence_b"), key=PAIR_B, max_chars=MAX_CHARS)
     return a, b
 
 

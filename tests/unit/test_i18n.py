@@ -34,15 +34,13 @@ def test_filipino_is_a_translation_not_a_copy():
     assert len(same) <= 0.05 * len(sentences), f"untranslated: {same[:10]}"
 
 
-def test_t_follows_the_installed_language_and_fills_fields():
-    try:
-        i18n.use_language(lambda: "fil")
+def test_t_follows_the_language_spoken_and_fills_fields():
+    with i18n.speaking("fil"):
         assert i18n.t("nav.tour") == i18n.catalogue("fil")["nav.tour"] != i18n.catalogue("en")["nav.tour"]
         assert "zz" in i18n.t("language.unknown", asked="zz")
-        i18n.use_language(lambda: "klingon")
-        assert i18n.t("nav.tour") == i18n.catalogue("en")["nav.tour"]
-    finally:
-        i18n.use_language(lambda: i18n.DEFAULT)
+        with i18n.speaking("klingon"):
+            assert i18n.t("nav.tour") == i18n.catalogue("en")["nav.tour"]
+        assert i18n.language() == "fil", "the language spoken before comes back"
 
 
 def test_a_missing_key_is_an_error():

@@ -1,0 +1,149 @@
+"""The Labs pages (Vanishing gradients, Flags) in Filipino: titles, widgets, charts and notices come
+from the Filipino catalogue, no English catalogue text is left on the page, and the main
+interactions run without a traceback. The sentences the models read stay English."""
+from __future__ import annotations
+
+import pytest
+
+from rnnviz import i18n
+from rnnviz.ui import units
+
+from .appkit import assert_no_live_markup, assert_ok, charts, english_leftovers, open_app, texts, title
+
+GRADIENTS, FLAGS = "views/gradients.py", "views/flags.py"
+SENTENCE = "alice says the movie was not very good . she is sad ."        # "she" is token 9
+RECALL_TEXT = "the key is red . the cat sat on the mat . we walked home . what colour was the key ?"
+FIL = i18n.catalogue("fil")
+
+
+def fil(key: str, **fields) -> str:
+    return i18n.t(key, "fil", **fields)
+
+
+def open_in_filipino(page: str, **query: str):
+    """The page opened from a link with lang=fil, run once more (the sentence reaches the page)."""
+    at = open_app(page, lang="fil", **query)
+    at.run()
+    assert_ok(at)
+    return at
+
+
+def assert_filipino(at, page_title_key: str) -> None:
+    assert [h.value for h in at.title] == [FIL[page_title_key]]
+    assert english_leftovers(at) == []
+
+
+def names(spec: dict) -> list[str]:
+    return [d.get("name") for d in spec["data"]]
+
+
+# ---- vanishing gradients ---------------------------------------------------------------------
+
+def test_the_gradients_page_opens_in_filipino():
+    at = open_in_filipino(GRADIENTS, text=SENTENCE)
+    assert_filipino(at, "gradients.title")
+    assert fil("gradients.vanish_header") in [h.value for h in at.header]
+    box = at.selectbox[0]
+    assert box.label == FIL["gradients.target_label"]
+    assert box.options[0] == FIL["gradients.target.own"]
+    assert fil("gradients.target.word", word="she", position=9, after=8) in box.options, "the word stays English"
+    assert title(charts(at)["lab_curves"]).startswith(fil("gradients.fig.untrained_title", rho="1.00", title="")[:-1])
+    assert [m.label for m in at.metric][0].startswith("Spectral radius")       # kept as the technical term
+    assert at.select_slider(key="lab_clip").options[0] == FIL["gradients.clip_off"]
+
+
+def test_the_gradients_page_works_in_filipino():
+    at = open_in_filipino(GRADIENTS, text=SENTENCE)
+    at.selectbox[0].set_value(("she", 8)).run()
+    assert_ok(at)
+    notes = [a.get("text", "") for a in charts(at)["gradient_curves"]["layout"]["annotations"]]
+    assert any(n.startswith(FIL["gradients.mark_read"]) for n in notes)
+
+    at.slider(key="lab_scale").set_value(3.0).run()
+    at.select_slider(key="lab_clip").set_value(10).run()
+    next(g for g in at.get("button_group") if "relu" in g.options).set_value("relu").run()
+    assert_ok(at)
+    lab = charts(at)["lab_curves"]
+    assert fil("gradients.fig.clipped", label="RNN · h") in names(lab)
+    assert any(a.get("text") == fil("gradients.fig.clip_at", threshold="10") for a in lab["layout"]["annotations"])
+    assert charts(at)["lab_gain"]["layout"]["yaxis"]["title"]["text"] == FIL["gradients.fig.gain_axis"]
+    assert english_leftovers(at) == []
+
+
+def test_the_recall_contrast_in_filipino():
+    at = open_in_filipino(GRADIENTS, text=SENTENCE)
+    at.text_input(key="recall_text").input(RECALL_TEXT).run()
+    assert_ok(at)
+    labels = [m.label for m in at.metric]
+    assert labels.count(FIL["gradients.answer_label"]) == 2
+    assert labels.count(fil("gradients.reaching_label", colour="red")) == 2, "the colour word stays English"
+    assert sum(c.startswith(fil("gradients.guessing", chance="25%")) for c in texts(at.caption)) == 2
+    assert english_leftovers(at) == []
+
+    at.text_input(key="recall_text").input("the key is . what colour was the key ?").run()
+    assert_ok(at)
+    assert FIL["gradients.name_colour"] in texts(at.info)
+
+
+# ---- flags -----------------------------------------------------------------------------------
+
+def test_the_flags_page_opens_in_filipino():
+    at = open_in_filipino(FLAGS, text=SENTENCE)
+    assert_filipino(at, "flags.title")
+    concept = at.radio(key=units.CONCEPT)
+    assert concept.value == "female", "the code keeps the English concept ids"
+    assert concept.options == [FIL[f"units.concept.{c}"] for c in ("female", "plural", "negation", "word")]
+    assert at.radio(key=units.CLAMP_TO).options[0].startswith(FIL["units.clamp.off"])
+    assert at.text_input(key=units.PAIR_A).label == FIL["units.sentence_a"]
+    assert at.text_input(key=units.PAIR_A).value == units.PAIRS["story"][0][0], "the pair stays English"
+    table = at.dataframe[0].value
+    assert FIL["units.col.concept"] in table.columns
+    assert set(table[FIL["units.col.concept"]]) <= {FIL[f"units.concept_name.{c}"] for c in units.CONCEPTS}
+    assert title(charts(at)["flag_ranking"]) == FIL["flags.fig.ranking_title"]
+
+
+def test_the_flags_page_works_in_filipino():
+    at = open_in_filipino(FLAGS, text=SENTENCE)
+    at.radio(key=units.CONCEPT).set_value("plural").run()
+    assert_ok(at)
+    assert at.radio(key=units.CONCEPT).value == "plural"
+    for choice in ("on", "zero"):
+        at.radio(key=units.CLAMP_TO).set_value(choice).run()
+        assert_ok(at)
+    assert at.radio(key=units.CLAMP_TO).value == "zero"
+    at.selectbox(key=units.PAIR_PICK).set_value(2).run()
+    assert_ok(at)
+    assert at.text_input(key=units.PAIR_B).value == units.PAIRS["story"][2][1]
+    at.radio(key=units.CONCEPT).set_value(units.WORD_CHOICE).run()
+    at.text_input(key=units.WORD).input("zzyzx").run()
+    assert_ok(at)
+    assert FIL["flags.no_ranking"] in texts(at.info)
+    at.text_input(key=units.PAIR_B).input("").run()
+    assert_ok(at)
+    assert FIL["flags.type_both"] in texts(at.info)
+    assert english_leftovers(at) == []
+
+
+def test_a_bidirectional_models_units_are_named_in_filipino():
+    at = open_in_filipino(FLAGS, text="the movie was not very good", model="sentiment-bilstm")
+    picker = at.selectbox(key=units.UNIT)
+    backward = FIL["fig.direction.backward"]
+    assert picker.label == FIL["units.picker_label"]
+    assert any(backward in option for option in picker.options)
+    picker.set_value((0, 1, 3)).run()
+    assert_ok(at)
+    assert at.query_params.get("unit") == "0:1:3"
+    assert fil("flags.gates_subheader", unit=f"{backward} · unit 3") in [h.value for h in at.subheader]
+    assert english_leftovers(at) == []
+
+
+@pytest.mark.parametrize("asked", ["abc", "<script>alert(1)</script>"])
+def test_a_bad_unit_link_is_explained_in_the_language_of_the_moment(asked):
+    at = open_in_filipino(FLAGS, text=SENTENCE, unit=asked)
+    start = FIL["units.bad_link"].split("“")[0]
+    assert any(n.startswith(start) for n in texts(at.info)), texts(at.info)
+    assert_no_live_markup(at, f" (unit={asked!r})")
+    next(g for g in at.get("button_group") if g.key == "lang").set_value("en").run()
+    assert_ok(at)
+    english = i18n.catalogue("en")["units.bad_link"].split("“")[0]
+    assert any(n.startswith(english) for n in texts(at.info)), "the notice follows the language switch"
