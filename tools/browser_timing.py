@@ -4,11 +4,13 @@
     python tools/browser_timing.py --url http://127.0.0.1:8501 --repeats 50 --json
 
 Three timings, each over --repeats runs (default 20):
-  step      press → on the Step-through page until the hidden-state heatmap's highlight has moved
+  step      press → on the Step-through page until the view's current-token outline has moved
             (p50 goal ≤ 150 ms, p95 ≤ 300 ms)
-  sentence  type a new sentence, Ctrl+Enter, until every chart is redrawn with the new tokens
+  sync      the same press until the server has the step (the URL says step=…): no goal, the
+            view does not wait for it
+  sentence  type a new sentence, Ctrl+Enter, until the view is redrawn with the new tokens
             (p50 goal ≤ 600 ms)
-  session   a new browser context opens the page until its first chart is drawn (p50 goal ≤ 3 s)
+  session   a new browser context opens the page until the view is drawn (p50 goal ≤ 3 s)
 
 Uses /usr/bin/chromium (or --chromium); never `playwright install`. A script, not a test: it
 prints numbers, and exits 1 only if it could not measure. Set RNNVIZ_MODELS_DIR to time the app
@@ -34,24 +36,25 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SENTENCE = "alice says the movie was good . she is happy ."
-CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-GOALS = {"step": {"p50": 150, "p95": 300}, "sentence": {"p50": 600}, "session": {"p50": 3000}}
+VIEW = ".live rect.outline"         # the step-through view (rnnviz/ui/live), drawn in the browser
+GOALS = {"step": {"p50": 150, "p95": 300}, "sync": {}, "sentence": {"p50": 600}, "session": {"p50": 3000}}
 
-JS_HIGHLIGHT = """() => {
-  const d = document.querySelector('.st-key-hidden .js-plotly-plot');
-  const s = d && d.layout && (d.layout.shapes || []).find(s => s.type === 'rect');
-  return s ? (s.x0 + s.x1) / 2 : null;
+JS_VIEW = """() => {
+  const host = document.querySelector('[data-testid="stBidiComponentIsolated"]');
+  return host && host.shadowRoot ? host.shadowRoot.querySelector('.live') : null;
 }"""
-# Every chart redrawn for `tokens`: the heatmap's token axis names them, and no element is stale.
-JS_ALL_CHARTS_SHOW = """([tokens, charts]) => {
-  const d = document.querySelector('.st-key-hidden .js-plotly-plot');
-  const ticks = d && d.layout && d.layout.xaxis && d.layout.xaxis.ticktext;
-  if (!ticks || ticks.length !== tokens.length) return false;
-  if (!tokens.every((t, i) => ticks[i].includes(t))) return false;
-  if (document.querySelector('[data-stale="true"]')) return false;
-  const plots = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')];
-  return plots.length >= charts && plots.every(p => p._fullLayout);
-}"""
+# where the current-token outline is drawn (its x in the view's picture)
+JS_HIGHLIGHT = f"""() => {{
+  const view = ({JS_VIEW})();
+  const outline = view && view.querySelector('rect.outline');
+  return outline ? Number(outline.getAttribute('x')) : null;
+}}"""
+# the view shows `tokens`, and no element of the page is stale
+JS_ALL_CHARTS_SHOW = f"""(tokens) => {{
+  const view = ({JS_VIEW})();
+  return !!view && view.dataset.sentence === tokens.join(' ') && !!view.querySelector('rect.outline')
+    && !document.querySelector('[data-stale="true"]');
+}}"""
 
 
 def free_port() -> int:
@@ -98,29 +101,27 @@ def sentences():
 
 
 def tokens_of(text: str) -> list[str]:
-    """The tokens as the app shows them (escaped for plotly like the figures' labels)."""
-    import html
-
+    """The tokens as the model reads them."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from rnnviz.text import tokenize
-    return [html.escape(t, quote=False) for t in tokenize(text)]
+    return tokenize(text)
 
 
-def wait_for_page(page, minimum_charts: int = 4) -> None:
-    page.wait_for_selector(CHART, timeout=120_000)
-    page.wait_for_function(f"() => document.querySelectorAll('{CHART}').length >= {minimum_charts}"
-                           f" && ({JS_HIGHLIGHT})() !== null", timeout=120_000)
+def wait_for_page(page) -> None:
+    page.wait_for_selector(VIEW, timeout=120_000)
+    page.wait_for_function(f"() => ({JS_HIGHLIGHT})() !== null", timeout=120_000)
 
 
-def time_steps(browser, url: str, repeats: int, click: bool) -> list[float]:
+def time_steps(browser, url: str, repeats: int, click: bool) -> tuple[list[float], list[float]]:
+    """(press → outline moved, press → the server has the step: the URL says step=…)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.goto(f"{url}/step_through?text={quote(SENTENCE)}")
     wait_for_page(page)
     page.locator("h1").first.click()                      # focus the page, not an input
-    next_button = page.get_by_role("button", name="Next")
-    results = []
+    next_button = page.locator(".live button.step").nth(2)
+    moved, synced = [], []
     for _ in range(repeats):
         before = page.evaluate(JS_HIGHLIGHT)
         start = time.perf_counter()
@@ -129,10 +130,15 @@ def time_steps(browser, url: str, repeats: int, click: bool) -> list[float]:
         else:
             page.keyboard.press("ArrowRight")
         page.wait_for_function(f"() => ({JS_HIGHLIGHT})() !== {before}", polling="raf", timeout=30_000)
-        results.append((time.perf_counter() - start) * 1000)
+        moved.append((time.perf_counter() - start) * 1000)
+        step = page.locator(".live").get_attribute("data-step")
+        expected = f"step={step}" if step != "0" else ""
+        page.wait_for_function("(want) => want ? location.search.includes(want) : !location.search.includes('step=')",
+                               arg=expected, polling="raf", timeout=30_000)
+        synced.append((time.perf_counter() - start) * 1000)
         page.wait_for_timeout(50)
     context.close()
-    return results
+    return moved, synced
 
 
 def time_sentences(browser, url: str, repeats: int) -> list[float]:
@@ -140,7 +146,6 @@ def time_sentences(browser, url: str, repeats: int) -> list[float]:
     page = context.new_page()
     page.goto(f"{url}/step_through?text={quote(SENTENCE)}")
     wait_for_page(page)
-    charts = page.evaluate(f"() => document.querySelectorAll('{CHART}').length")
     box = page.locator(".st-key-text textarea")
     results = []
     for text in itertools.islice(sentences(), repeats):
@@ -148,7 +153,7 @@ def time_sentences(browser, url: str, repeats: int) -> list[float]:
         box.fill(text)                                    # typing is the student's time, not ours
         start = time.perf_counter()
         box.press("Control+Enter")
-        page.wait_for_function(JS_ALL_CHARTS_SHOW, arg=[tokens, charts], polling="raf", timeout=60_000)
+        page.wait_for_function(JS_ALL_CHARTS_SHOW, arg=tokens, polling="raf", timeout=60_000)
         results.append((time.perf_counter() - start) * 1000)
     context.close()
     return results
@@ -161,7 +166,7 @@ def time_sessions(browser, url: str, repeats: int) -> list[float]:
         page = context.new_page()
         start = time.perf_counter()
         page.goto(f"{url}/step_through?text={quote(SENTENCE)}", wait_until="commit")
-        page.wait_for_selector(CHART, timeout=120_000)
+        page.wait_for_selector(VIEW, timeout=120_000)
         results.append((time.perf_counter() - start) * 1000)
         context.close()
     return results
@@ -182,12 +187,13 @@ def summary(name: str, values: list[float]) -> dict:
 
 
 def table(results: dict) -> str:
-    labels = {"step": "step (→ or Next) → highlight moved", "sentence": "new sentence → all charts",
+    labels = {"step": "step (→ or Next) → highlight moved", "sync": "step → server has it (URL)",
+              "sentence": "new sentence → all charts",
               "session": "fresh session → first chart"}
     lines = [f"{'measure':38} {'n':>3} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  goal"]
     for name, row in results.items():
-        goal = ", ".join(f"{k} ≤ {v}" for k, v in row["goal_ms"].items())
-        mark = "ok" if row["meets_goal"] else "MISSED"
+        goal = ", ".join(f"{k} ≤ {v}" for k, v in row["goal_ms"].items()) or "no goal"
+        mark = ("ok" if row["meets_goal"] else "MISSED") if row["goal_ms"] else "-"
         lines.append(f"{labels[name]:38} {row['n']:>3} {row['p50_ms']:>8.0f} {row['p95_ms']:>8.0f} "
                      f"{row['max_ms']:>8.0f}  {goal} ms: {mark}")
     return "\n".join(lines)
@@ -214,8 +220,10 @@ def main(argv=None) -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
             time_sessions(browser, url, 2)                # warm: imports, models, first traces
+            moved, synced = time_steps(browser, url, args.repeats, args.click)
             results = {
-                "step": summary("step", time_steps(browser, url, args.repeats, args.click)),
+                "step": summary("step", moved),
+                "sync": summary("sync", synced),
                 "sentence": summary("sentence", time_sentences(browser, url, args.repeats)),
                 "session": summary("session", time_sessions(browser, url, args.repeats)),
             }

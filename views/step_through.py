@@ -1,45 +1,50 @@
 """Step through: a sentence enters token by token; every state, gate and prediction on the way."""
 import streamlit as st
 
-from rnnviz import figures
-from rnnviz.ui import controls, loaders, teacher
-from rnnviz.ui.stepper import chart, stepper
+from rnnviz import export, figures
+from rnnviz.i18n import t
+from rnnviz.ui import controls, live, loaders, share, teacher
+from rnnviz.ui.stepper import chart
 
-name, text, size = controls.page_top(
-    "Step through a sentence",
-    "The network reads one token at a time. Each step takes the token and the state left by "
-    "the step before, and hands a new state to the next. Use ← and → to walk along.")
+name, text, size = controls.page_top(t("step.title"), t("step.intro"))
+
+FIGURES = {   # the live view's parts as plotly figures: shown on demand, downloadable as HTML
+    "chain": lambda trace, step: figures.unrolled_figure(trace, step, head_label=controls.head_label(name),
+                                                         scale=size),
+    "hidden": lambda trace, step: figures.state_heatmap_figure(trace, "hidden", step=step, scale=size),
+    "cell": lambda trace, step: figures.state_heatmap_figure(trace, "cell", step=step, scale=size),
+    "gates": lambda trace, step: figures.gate_strips_figure(trace, step, scale=size),
+    "prediction": lambda trace, step: figures.prediction_figure(trace, step, scale=size),
+}
 
 
-def draw(trace, step):
+@st.fragment
+def at_cursor() -> None:
+    """The live view and what follows its step: teacher mode's question, figures, link."""
+    trace = loaders.get_trace(name, text)
+    step = controls.cursor(trace.steps)
+    controls.remember_step(step)
+    live.live_stepper(trace, step, head_label=controls.head_label(name), scale=size)
     if controls.teaching():
         teacher.predict_then_reveal(name, text, trace, step)
-    unrolled, rolled = st.columns([3, 1])
-    with unrolled:
-        chart(figures.unrolled_figure(trace, step, head_label=controls.head_label(name), scale=size), "chain",
-              trace.steps, download=True)
-    with rolled:
-        chart(figures.rolled_figure(trace, step, scale=size), "loop")
-    chart(figures.state_heatmap_figure(trace, "hidden", step=step, scale=size), "hidden", trace.steps, download=True)
-    if trace.cell is not None:
-        chart(figures.state_heatmap_figure(trace, "cell", step=step, scale=size), "cell", trace.steps, download=True)
-    inside, predicted = st.columns(2)
-    with inside:
-        st.subheader(f"Inside the cell at x{_sub(step)}")
-        chart(figures.gate_strips_figure(trace, step, scale=size), "gates", download=True)
-    with predicted:
-        st.subheader("The prediction, token by token")
-        chart(figures.prediction_figure(trace, step, scale=size), "prediction", trace.steps, download=True)
-
-
-def _sub(t: int) -> str:
-    return str(t).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    kinds = [k for k in FIGURES if k != "cell" or trace.cell is not None]
+    if st.toggle(t("step.as_figures"), key="as_figures", help=t("step.as_figures_help")):
+        for kind in kinds:
+            chart(FIGURES[kind](trace, step), kind, download=True)
+    else:
+        with st.container(horizontal=True):
+            for kind in kinds:                        # each built only when its button is clicked
+                st.download_button(
+                    f"HTML · {t(f'step.part.{kind}')}", lambda k=kind: export.figure_html(FIGURES[k](trace, step)),
+                    f"rnnviz-{kind}.html", mime="text/html", on_click="ignore", key=f"{kind}_html",
+                    type="tertiary", icon=":material/download:", help=t("step.html_help"))
+    share.share(trace, name)
 
 
 if text:
     trace = loaders.get_trace(name, text)
     controls.token_chips(trace, loaders.get_model(name).vocab)
-    stepper(name, text, draw)
+    at_cursor()
     best, p = figures.final_prediction(trace, top=1)[0]
-    what = "Next word" if controls.head_label(name) == "next word" else "Prediction"
-    st.metric(f"{what} after the whole text ({p:.0%} sure)", best)
+    what = t("step.final_next_word") if controls.predicts_next_word(name) else t("step.final_prediction")
+    st.metric(t("step.final", what=what, p=f"{p:.0%}"), best)

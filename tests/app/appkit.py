@@ -181,8 +181,18 @@ def visible_strings(at: AppTest) -> list[str]:
 
 def english_leftovers(at: AppTest) -> list[str]:
     """Strings shown in Filipino mode that are exactly an English catalogue text whose Filipino
-    text differs (so: a call that forgot to go through t(), or a t() with lang pinned to en)."""
+    text differs (so: a call that forgot to go through t(), or a t() with lang pinned to en).
+    Single words are left out: names such as "GRU" are English in a Filipino title too."""
     from rnnviz import i18n
     english, filipino = i18n.catalogue("en"), i18n.catalogue("fil")
-    english_only = {text for key, text in english.items() if filipino.get(key) != text and "{" not in text}
+    english_only = {text for key, text in english.items()
+                    if filipino.get(key) != text and "{" not in text and len(text.split()) > 1}
     return [s for s in visible_strings(at) if s in english_only]
+
+
+# ---- the step-through page's live view (rnnviz/ui/live) ---------------------------------------
+
+def live_view(at: AppTest) -> dict | None:
+    """The data the live view was sent (rnnviz.figures.live.live_view), or None if not on the page."""
+    found = at.get("bidi_component")
+    return json.loads(found[0].proto.json) if found else None

@@ -14,7 +14,7 @@ from rnnviz.checkpoints import load_weights, read_state_dict
 from rnnviz.model import Model, ModelSpec
 from rnnviz.ui import make
 
-from .appkit import assert_ok, charts, heatmap_z, open_app
+from .appkit import assert_ok, charts, heatmap_z, live_view, open_app
 
 TRAIN, LESSON = "views/train.py", "views/your_model.py"
 SENTENCE = "the movie was not good"
@@ -80,8 +80,8 @@ def test_a_trained_model_joins_the_picker_and_the_step_through_page(trained):
     at.switch_page("views/step_through.py").run()
     at.run()
     assert_ok(at)
-    expected = rnnviz.trace(job.result.model, SENTENCE).hidden[0, 0].T
-    np.testing.assert_allclose(heatmap_z(charts(at)["hidden"]), expected, atol=1e-5)
+    expected = rnnviz.trace(job.result.model, SENTENCE).hidden[0, 0]
+    np.testing.assert_allclose(live_view(at)["hidden"]["values"], expected, atol=6e-5)
 
 
 def test_the_downloads_open_again(trained):

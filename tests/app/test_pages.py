@@ -10,7 +10,7 @@ import pytest
 from rnnviz.text import tokenize
 
 from .appkit import (APP, ROOT, assert_no_live_markup, assert_no_raw_html_in_charts, assert_ok,
-                     charts, cursor, open_app, title)
+                     charts, cursor, live_view, open_app, title)
 
 SENTENCE = "alice says the movie was good . she is happy ."
 HOSTILE = "<script>alert(1)</script> [click](http://evil) ![x](http://evil/x.png) :red[x] <b>bold</b>"
@@ -58,8 +58,14 @@ def test_page_opens_draws_and_steps(page):
     assert_ok(at)
     assert at.title, "every page has a title"
     assert len(at.sidebar.selectbox) == 1, "the shared model picker is in the sidebar"
-    assert charts(at), f"{page} draws no chart"
+    assert charts(at) or live_view(at), f"{page} draws no chart"
     assert_no_live_markup(at)
+    if live_view(at):                                     # Step through: the browser moves the cursor
+        assert live_view(at)["step"] == 3, "the page honours the link's step"
+        at.session_state["step"] = 4
+        at.run()
+        assert_ok(at)
+        assert live_view(at)["step"] == 4 and at.query_params["step"] in ("4", ["4"])
     if has_stepper(at):
         assert at.slider(key="step").value == 3, "the page honours the link's step"
         assert token_in_a_title(at, SENTENCE)
@@ -77,7 +83,7 @@ def test_page_redraws_for_every_kind_of_cell(page, name):
     at.selectbox(key="model").set_value(name).run()
     assert_ok(at)
     assert at.selectbox(key="model").value == name
-    assert charts(at), f"{page} draws no chart for {name}"
+    assert charts(at) or live_view(at), f"{page} draws no chart for {name}"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -85,7 +91,7 @@ def test_page_shows_hostile_text_as_text(page):
     at = open_app(page=page)
     at.text_area(key="text").input(HOSTILE).run()
     assert_ok(at)
-    assert charts(at)
+    assert charts(at) or live_view(at)["tokens"] == tokenize(HOSTILE)
     assert_no_live_markup(at, f" on {page}")
     assert_no_raw_html_in_charts(at)
 
@@ -108,6 +114,8 @@ def test_the_sentence_and_step_follow_to_another_page(page):
     assert at.text_area(key="text").value == SENTENCE
     assert not any("type a sentence" in i.value.lower() for i in at.info), (
         f"{page} lost the sentence on the switch: {[i.value for i in at.info]}")
-    assert charts(at), f"{page} draws nothing after the switch"
+    assert charts(at) or live_view(at), f"{page} draws nothing after the switch"
     if has_stepper(at):
         assert at.slider(key="step").value == 2, "the step is lost on the switch"
+    if live_view(at):
+        assert live_view(at)["step"] == 2, "the step is lost on the switch"

@@ -2,20 +2,17 @@
 and the sentences and links a student (or a prankster) may throw at it."""
 from __future__ import annotations
 
-import time
 from functools import lru_cache
 
 import numpy as np
 import pytest
 
 import rnnviz
-from rnnviz.figures.theme import HIGHLIGHT
 from rnnviz.text import MAX_TOKENS, tokenize
 
 from . import appkit
 from .appkit import (assert_no_live_markup, assert_no_raw_html_in_charts, assert_ok, charts,
-                     column_of_step_param, cursor, heatmap_z, highlighted_columns,
-                     rendered, step_slider, texts, tick_tokens)
+                     heatmap_z, highlighted_columns, live_view, rendered, texts, tick_tokens)
 
 SENTENCE = "alice says the movie was good . she is happy ."     # 11 tokens, all known to story-*
 
@@ -34,44 +31,35 @@ def expected_trace(name: str, text: str):
     return rnnviz.trace(model(name), text)
 
 
-def button(at, word: str):
-    matches = [b for b in at.button if word in b.label]
-    assert len(matches) == 1, f"expected one button labelled …{word}…, found {[b.label for b in at.button]}"
-    return matches[0]
-
-
 def assert_view(at, name: str, text: str, column: int | None = None) -> None:
-    """The page shows `text` read by `name`, with every chart at token column `column`."""
+    """The page shows `text` read by `name` in the live view, its cursor at token `column`
+    (any column when None), with the trace's exact numbers (rounded to 4 decimals)."""
     assert_ok(at)
     assert at.selectbox(key="model").value == name
     trace = expected_trace(name, text)
-    figs = charts(at)
-    expected = {"chain", "loop", "hidden", "gates", "prediction"} | ({"cell"} if trace.cell is not None else set())
-    assert expected <= set(figs), f"charts on the page: {sorted(figs)}"
+    view = live_view(at)
+    assert view is not None, "the live view is on the page"
+    assert view["tokens"] == list(trace.tokens) and view["known"] == trace.known.tolist()
+    np.testing.assert_allclose(view["hidden"]["values"], trace.hidden[0, 0], atol=6e-5)
     if trace.cell is None:
-        assert "cell" not in figs, "only an LSTM has a cell state"
-    z = heatmap_z(figs["hidden"])
-    assert z.shape == (trace.hidden.shape[-1], trace.steps)
-    np.testing.assert_allclose(z, trace.hidden[0, 0].T, atol=1e-6)
-    if trace.cell is not None:
-        np.testing.assert_allclose(heatmap_z(figs["cell"]), trace.cell[0, 0].T, atol=1e-6)
-    assert 0 < len(tick_tokens(figs["hidden"])) <= trace.steps
-    if trace.steps == 1:                                  # one token: nothing to step through
-        assert not any(w.key == "step" for w in at.slider)
-        here = 0
+        assert view["cellState"] is None, "only an LSTM has a cell state"
     else:
-        here = cursor(at)
-    column = here if column is None else column
-    assert here == column, f"the slider is at column {here}, expected {column}"
-    assert 0 <= column < trace.steps
-    for key in ("hidden", "cell"):
-        if key in figs:
-            assert highlighted_columns(figs[key]) == {column}, f"{key} heatmap outlines the wrong column"
-    lit = [s for s in figs["chain"]["layout"].get("shapes", []) if s.get("fillcolor") == HIGHLIGHT]
-    assert len(lit) == 1, "the unrolled chain highlights exactly one block"
-    if trace.probs.shape[1] <= 10:                        # a classifier: a line at the current token
-        lines = [s for s in figs["prediction"]["layout"].get("shapes", []) if s.get("type") == "line"]
-        assert [s["x0"] for s in lines] == [column]
+        np.testing.assert_allclose(view["cellState"]["values"], trace.cell[0, 0], atol=6e-5)
+    assert {g["name"] for g in view["gates"]} == set(trace.gates)
+    for gate in view["gates"]:
+        np.testing.assert_allclose(gate["values"], trace.gates[gate["name"]][0, 0], atol=6e-5)
+    here = view["step"]
+    assert 0 <= here < trace.steps
+    if column is not None:
+        assert here == column, f"the view is at token {here}, expected {column}"
+    assert at.query_params.get("step", "0") == str(here), "the URL follows the cursor"
+    assert not charts(at), "plotly figures only when asked for"
+
+
+def move_to(at, step: int):
+    """What the browser does when the student steps: it sets the view's step, and the page reruns."""
+    at.session_state["step"] = step
+    return at.run()
 
 
 def test_first_visit_shows_an_example_and_every_figure_at_the_first_token():
@@ -88,10 +76,7 @@ def test_typed_sentence_is_read_and_drawn():
     at = open_app()
     at.text_area(key="text").input(SENTENCE).run()
     assert_view(at, "story-lstm", SENTENCE)
-    figs = charts(at)
-    ticks = tick_tokens(figs["hidden"])
-    assert len(ticks) == len(tokenize(SENTENCE))
-    assert all(tok in tick for tick, tok in zip(ticks, tokenize(SENTENCE))), ticks
+    assert live_view(at)["tokens"] == tokenize(SENTENCE)
     chips = " ".join(texts(at.markdown))
     assert all(word in chips for word in ("alice", "movie", "happy"))
     at.run()                                              # a rerun keeps the same view
@@ -106,70 +91,55 @@ def test_changing_the_model_redraws_with_that_model(name):
     assert at.text_area(key="text").value == SENTENCE, "the sentence survives a change of model"
 
 
-def test_next_previous_and_the_slider_move_every_highlight():
+def test_a_step_from_the_browser_reaches_the_url_and_the_figures():
     at = open_app(text=SENTENCE)
-    steps = len(tokenize(SENTENCE))
     assert_view(at, "story-lstm", SENTENCE, column=0)
+    move_to(at, 4)
+    assert_view(at, "story-lstm", SENTENCE, column=4)
+    assert at.query_params.get("step") == "4"
+    at.toggle(key="as_figures").set_value(True).run()
+    figs = charts(at)
+    trace = expected_trace("story-lstm", SENTENCE)
+    assert {"chain", "hidden", "cell", "gates", "prediction"} <= set(figs)
+    np.testing.assert_allclose(heatmap_z(figs["hidden"]), trace.hidden[0, 0].T, atol=1e-6)
+    assert highlighted_columns(figs["hidden"]) == highlighted_columns(figs["cell"]) == {4}
+    assert len(tick_tokens(figs["hidden"])) == trace.steps
+    move_to(at, 0)
+    assert "step" not in at.query_params, "token 0 needs no step in the URL"
+    assert highlighted_columns(charts(at)["hidden"]) == {0}
 
-    button(at, "Next").click().run()
-    assert_view(at, "story-lstm", SENTENCE, column=1)
-    assert at.query_params.get("step") == str(step_slider(at).value), "the URL follows the cursor"
-    button(at, "Next").click().run()
-    assert_view(at, "story-lstm", SENTENCE, column=2)
-    button(at, "Previous").click().run()
-    assert_view(at, "story-lstm", SENTENCE, column=1)
-    button(at, "Previous").click().run()
-    button(at, "Previous").click().run()                 # before the first token: wraps to the last
-    assert_view(at, "story-lstm", SENTENCE, column=steps - 1)
-    button(at, "Next").click().run()                     # after the last token: wraps to the first
-    assert_view(at, "story-lstm", SENTENCE, column=0)
 
-    slider = step_slider(at)
-    slider.set_value(slider.min + 5).run()
-    assert_view(at, "story-lstm", SENTENCE, column=5)
-    step_slider(at).set_value(step_slider(at).max).run()
-    assert_view(at, "story-lstm", SENTENCE, column=steps - 1)
+def test_the_view_carries_what_each_step_shows():
+    at = open_app(text=SENTENCE)
+    view, trace = live_view(at), expected_trace("story-lstm", SENTENCE)
+    top = view["prediction"]["top"]
+    assert len(top) == trace.steps
+    for t, words in enumerate(top):
+        best = int(np.argmax(trace.probs[t]))
+        assert words[0][0] == trace.labels[best] and abs(words[0][1] - trace.probs[t, best]) < 1e-4
+    at.selectbox(key="model").set_value("sentiment-lstm").run()
+    view, trace = live_view(at), expected_trace("sentiment-lstm", SENTENCE)
+    assert view["prediction"]["labels"] == list(trace.labels)
+    np.testing.assert_allclose(view["prediction"]["probs"], trace.probs, atol=6e-5)
 
 
 def test_a_shorter_sentence_brings_a_far_cursor_back_inside_it():
     at = open_app(text=SENTENCE, step="9")
-    assert cursor(at) == column_of_step_param(at, 9)
+    assert live_view(at)["step"] == 9
     at.text_area(key="text").input("good movie").run()
     assert_view(at, "story-lstm", "good movie")
     at.text_area(key="text").input("good").run()
     assert_view(at, "story-lstm", "good", column=0)
     at.text_area(key="text").input(SENTENCE).run()
-    assert_view(at, "story-lstm", SENTENCE)
-    button(at, "Next").click().run()
-    assert_view(at, "story-lstm", SENTENCE)
-
-
-def test_autoplay_steps_forward_about_once_a_second_and_stops():
-    at = open_app(text=SENTENCE)
-    at.toggle(key="play").set_value(True).run()
-    seen = [cursor(at)]
-    for _ in range(3):
-        time.sleep(1.05)
-        last_tick = time.monotonic()
-        at.run()
-        assert_view(at, "story-lstm", SENTENCE)
-        seen.append(cursor(at))
-    assert [b - a for a, b in zip(seen, seen[1:])] == [1, 1, 1], f"autoplay cursor went {seen}"
-    if time.monotonic() - last_tick < 0.8:               # a rerun within the second: no extra step
-        at.run()
-        assert cursor(at) == seen[-1], "a rerun between ticks stepped again"
-    at.toggle(key="play").set_value(False).run()
-    stopped = cursor(at)
-    time.sleep(1.05)
-    at.run()
-    assert cursor(at) == stopped, "autoplay kept stepping after it was switched off"
+    assert_view(at, "story-lstm", SENTENCE, column=0)
+    move_to(at, 1)
+    assert_view(at, "story-lstm", SENTENCE, column=1)
 
 
 def test_a_link_restores_text_step_and_model():
     at = open_app(text=SENTENCE, step="3", model="story-gru")
     assert at.text_area(key="text").value == SENTENCE
-    assert step_slider(at).value == 3
-    assert_view(at, "story-gru", SENTENCE, column=column_of_step_param(at, 3))
+    assert_view(at, "story-gru", SENTENCE, column=3)
     assert not at.info and not at.warning, "a good link needs no notice"
 
 
@@ -228,25 +198,23 @@ def test_bad_input_corpus(case):
     assert_ok(at)
     assert_no_live_markup(at, f" (typed {case})")
     if kind == EMPTY:
-        assert not charts(at), "nothing to draw for a text without tokens"
+        assert not charts(at) and live_view(at) is None, "nothing to draw for a text without tokens"
         assert any("sentence" in n.lower() for n in texts(at.info)), "a friendly prompt to type"
         return
-    assert_no_raw_html_in_charts(at)
     assert_view(at, "story-lstm", text, column=0)
     trace = expected_trace("story-lstm", text)
     if kind == CAPPED:
         notes = texts(at.warning) + texts(at.info)
         assert any(str(MAX_TOKENS) in n for n in notes), f"no notice mentions the cap of {MAX_TOKENS}: {notes}"
         assert trace.steps == MAX_TOKENS
-        assert heatmap_z(charts(at)["hidden"]).shape[1] == MAX_TOKENS
-        assert step_slider(at).max - step_slider(at).min == MAX_TOKENS - 1
+        assert len(live_view(at)["tokens"]) == MAX_TOKENS
     else:
         assert not at.warning
     if case == "only unknown words":
         assert any("4 of 4" in c for c in texts(at.caption)), "unknown words are counted"
         assert " ".join(texts(at.markdown)).count("?") >= 4, "unknown words are marked"
     if "zero-width" in case or "direction" in case:
-        shown = " ".join(texts(at.markdown)) + " ".join(tick_tokens(charts(at)["hidden"]))
+        shown = " ".join(texts(at.markdown)) + " ".join(live_view(at)["tokens"])
         assert not any(ch in shown for ch in "\u200b\u200c\u200d\u2060\ufeff\u202e\u202c")
 
 
@@ -257,4 +225,5 @@ def test_hostile_text_in_the_link_is_shown_as_text(case):
     assert at.text_area(key="text").value == text
     assert_view(at, "story-lstm", text, column=0)
     assert_no_live_markup(at, f" (?text= {case})")
+    at.toggle(key="as_figures").set_value(True).run()
     assert_no_raw_html_in_charts(at)

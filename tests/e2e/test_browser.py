@@ -2,11 +2,9 @@
 keyboard stepping, typing a sentence, switching pages, and hostile text that must stay text."""
 from __future__ import annotations
 
-import base64
 import re
 from urllib.parse import parse_qs, quote, urlparse
 
-import numpy as np
 import pytest
 
 import rnnviz
@@ -16,24 +14,10 @@ pytestmark = pytest.mark.e2e
 
 SENTENCE = "alice says the movie was good . she is happy ."
 NEW_SENTENCE = "tom near the dogs says the film was great . he is happy ."
+VIEW = ".live"                                   # the step-through view (rnnviz/ui/live), in a shadow root
+OUTLINE = ".live rect.outline"                   # the current-token outline (Playwright pierces the shadow)
 CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-HIDDEN = ".st-key-hidden .js-plotly-plot"          # the hidden-state heatmap (chart key "hidden")
-SLIDER = '.st-key-step input[type="range"]'
-
-# In the page: the hidden heatmap's outlined column (centre of its first rect shape), or null.
-JS_HIGHLIGHT = f"""() => {{
-  const d = document.querySelector('{HIDDEN}');
-  const s = d && d.layout && (d.layout.shapes || []).find(s => s.type === 'rect');
-  return s ? (s.x0 + s.x1) / 2 : null;
-}}"""
-JS_SLIDER = f"""() => {{
-  const i = document.querySelector('{SLIDER}');
-  return i ? [Number(i.value), Number(i.min), Number(i.max)] : null;
-}}"""
-JS_HIDDEN = f"""() => {{
-  const d = document.querySelector('{HIDDEN}');
-  return d && d.data ? {{z: d.data[0].z, ticks: (d.layout.xaxis || {{}}).ticktext || []}} : null;
-}}"""
+SLIDER = '.st-key-step input[type="range"]'     # the other pages' step slider
 
 
 def link(url: str, **query: str) -> str:
@@ -41,25 +25,29 @@ def link(url: str, **query: str) -> str:
     return url + "/step_through?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items())
 
 
-def wait_for_charts(page, minimum: int = 4) -> None:
-    page.wait_for_selector(CHART, timeout=60_000)
-    page.wait_for_function(f"() => document.querySelectorAll('{CHART}').length >= {minimum}", timeout=60_000)
-    page.wait_for_function(f"() => ({JS_HIGHLIGHT})() !== null", timeout=60_000)
+def wait_for_view(page) -> None:
+    page.wait_for_selector(OUTLINE, timeout=60_000)
 
 
-def highlight(page) -> int:
-    return int(round(page.evaluate(JS_HIGHLIGHT)))
+def view_step(page) -> int:
+    return int(page.locator(VIEW).get_attribute("data-step"))
 
 
-def slider(page) -> tuple[int, int, int]:
-    value = page.evaluate(JS_SLIDER)
-    assert value is not None, "no step slider on the page"
-    return tuple(int(v) for v in value)
+def outline_column(page) -> int:
+    """The token column the outline is drawn on, from its x in the picture."""
+    grid = page.locator(".live svg.grid")
+    left, width = float(grid.get_attribute("data-left")), float(grid.get_attribute("data-cw"))
+    return round((float(page.locator(OUTLINE).first.get_attribute("x")) - left) / width)
 
 
-def url_step(page, default: int) -> int:
+def url_step(page) -> int:
     values = parse_qs(urlparse(page.url).query).get("step")
-    return int(values[0]) if values else default
+    return int(values[0]) if values else 0
+
+
+def wait_for_url_step(page, step: int) -> None:
+    want = f"'{step}'" if step else "null"
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('step') === {want}", timeout=10_000)
 
 
 def focus_page(page) -> None:
@@ -67,10 +55,24 @@ def focus_page(page) -> None:
     page.locator("h1").first.click()
 
 
-def step_with_key(page, key: str, column_before: int, expected_column: int) -> None:
+def press(page, key: str, expected: int) -> None:
     page.keyboard.press(key)
-    page.wait_for_function(f"() => ({JS_HIGHLIGHT})() === {expected_column}", timeout=10_000)
-    assert highlight(page) == expected_column != column_before
+    page.wait_for_function(f"() => document.querySelector('[data-testid=\"stBidiComponentIsolated\"]')"
+                           f".shadowRoot.querySelector('.live').dataset.step === '{expected}'", timeout=5_000)
+    assert view_step(page) == outline_column(page) == expected
+
+
+def hover_value(page, column: int, unit: int, letter: str = "h") -> str:
+    """The tooltip the view shows over one heatmap cell."""
+    grid = page.locator(".live svg.grid")
+    box = grid.bounding_box()
+    heat = page.locator(f'.live g.heatmap[data-letter="{letter}"]')
+    left, width = float(grid.get_attribute("data-left")), float(grid.get_attribute("data-cw"))
+    top, row = float(heat.get_attribute("data-top")), float(heat.get_attribute("data-rh"))
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.move(box["x"] + left + (column + 0.5) * width, box["y"] + top + (unit + 0.5) * row)
+    return page.locator(".live .tip").inner_text()
 
 
 def screenshot(page, path) -> None:
@@ -78,97 +80,123 @@ def screenshot(page, path) -> None:
     size = page.viewport_size
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 100, 4000))})
-    page.wait_for_timeout(300)                            # plotly redraws at the new size
+    page.wait_for_timeout(300)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
 
 
-def decode(value) -> np.ndarray:
-    """A plotly array as sent to the page: a typed array (dtype + bdata) or nested lists."""
-    if isinstance(value, dict) and "bdata" in value:
-        data = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        return data.reshape([int(s) for s in str(shape).split(",")]) if shape else data
-    return np.asarray(value, dtype=np.float32)
-
-
-def test_arrow_keys_step_the_cursor_and_the_highlight(page, app_url, artifacts):
+def test_arrow_keys_step_the_view_and_the_server_follows(page, app_url, artifacts):
     page.goto(link(app_url, text=SENTENCE))
-    wait_for_charts(page)
-    value, low, high = slider(page)
-    assert high - low == len(tokenize(SENTENCE)) - 1, "the slider spans the sentence's tokens"
-    assert url_step(page, default=low) == value, "the URL and the slider disagree"
-    column = highlight(page)
-    assert column == value - low == 0, "a fresh link opens at the first token"
+    wait_for_view(page)
+    steps = len(tokenize(SENTENCE))
+    assert page.locator(VIEW).get_attribute("data-sentence") == " ".join(tokenize(SENTENCE))
+    assert view_step(page) == outline_column(page) == 0, "a fresh link opens at the first token"
 
     focus_page(page)
-    step_with_key(page, "ArrowRight", column, column + 1)
-    assert slider(page)[0] == value + 1
-    page.wait_for_function(f"() => new URLSearchParams(location.search).get('step') === '{value + 1}'",
-                           timeout=10_000)
+    press(page, "ArrowRight", 1)
+    wait_for_url_step(page, 1)                           # the server hears of it and the URL follows
     screenshot(page, artifacts / "step_through.png")
+    press(page, "ArrowRight", 2)
+    press(page, "ArrowLeft", 1)
+    press(page, "End", steps - 1)
+    press(page, "ArrowRight", 0)                         # past the last token: back to the first
+    press(page, "ArrowLeft", steps - 1)
+    press(page, "Home", 0)
+    wait_for_url_step(page, 0)
 
-    step_with_key(page, "ArrowRight", column + 1, column + 2)
-    step_with_key(page, "ArrowLeft", column + 2, column + 1)
-    step_with_key(page, "ArrowLeft", column + 1, column)
-    assert slider(page)[0] == value
-    assert url_step(page, default=low) == value
+    box = page.locator(".st-key-text textarea")          # arrows inside the sentence box move the caret
+    box.click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert view_step(page) == 0
 
 
-def test_a_typed_sentence_redraws_the_charts_with_its_numbers(page, app_url):
+def test_buttons_clicks_and_autoplay_move_the_view(page, app_url):
+    page.goto(link(app_url, text=SENTENCE, step="2"))
+    wait_for_view(page)
+    assert view_step(page) == outline_column(page) == 2, "the link's step"
+    page.locator(".live button.step").nth(2).click()     # Next →
+    assert view_step(page) == 3
+    page.locator(".live button.step").nth(0).click()     # ← Previous
+    assert view_step(page) == 2
+    hover_value(page, 6, 0)
+    page.mouse.down()
+    page.mouse.up()
+    assert view_step(page) == outline_column(page) == 6, "a click on a heatmap column jumps there"
+    wait_for_url_step(page, 6)
+    focus_page(page)
+    page.keyboard.press(" ")                             # Space plays, one token a second
+    page.wait_for_timeout(2600)
+    page.keyboard.press(" ")
+    played = view_step(page)
+    assert 8 <= played <= 9, f"autoplay went from 6 to {played} in 2.6 s"
+    page.wait_for_timeout(1300)
+    assert view_step(page) == played, "Space stops autoplay"
+
+
+def test_a_typed_sentence_redraws_the_view_with_its_numbers(page, app_url):
     page.goto(app_url + "/step_through")
-    wait_for_charts(page)
+    wait_for_view(page)
     box = page.locator(".st-key-text textarea")
     box.fill(NEW_SENTENCE)
     box.press("Control+Enter")
     tokens = tokenize(NEW_SENTENCE)
     page.wait_for_function(
-        f"() => {{ const h = ({JS_HIDDEN})(); return h && h.ticks.length === {len(tokens)} "
-        f"&& h.ticks[1].endsWith('{tokens[1]}'); }}", timeout=30_000)
-    hidden = page.evaluate(JS_HIDDEN)
+        "(want) => { const h = document.querySelector('[data-testid=\"stBidiComponentIsolated\"]');"
+        " return h && h.shadowRoot.querySelector('.live').dataset.sentence === want; }",
+        arg=" ".join(tokens), timeout=30_000)
     name = page.locator(".st-key-model input").input_value()
     assert name == "story-lstm", "a first visit reads with the default model"
     trace = rnnviz.trace(rnnviz.load_model(name), NEW_SENTENCE)
-    np.testing.assert_allclose(decode(hidden["z"]).astype(np.float32), trace.hidden[0, 0].T, atol=1e-6)
+    for column, unit in ((1, 0), (4, 7), (len(tokens) - 1, 31)):
+        shown = hover_value(page, column, unit)
+        value = float(trace.hidden[0, 0, column, unit])
+        assert f"{tokens[column]}" in shown and f"{abs(value):.3f}" in shown, (shown, value)
+    value = float(trace.cell[0, 0, 2, 5])
+    assert f"{abs(value):.3f}" in hover_value(page, 2, 5, "c")
     assert parse_qs(urlparse(page.url).query).get("text") == [NEW_SENTENCE], "the URL keeps the sentence"
 
 
 def test_the_sentence_and_step_follow_to_the_other_pages(page, app_url):
     page.goto(link(app_url, text=SENTENCE, step="2"))
-    wait_for_charts(page)
-    start = slider(page)[0]
-    assert start == 2
+    wait_for_view(page)
+    focus_page(page)
+    press(page, "ArrowRight", 3)
+    wait_for_url_step(page, 3)
     page.locator('[data-testid="stSidebarNav"] a', has_text="Cell anatomy").click()
     page.wait_for_url(re.compile(r"/anatomy"), timeout=30_000)
-    page.wait_for_function(  # drawn, or asking for a sentence: either way the page has settled
-        f"() => document.querySelector('{SLIDER}') !== null || [...document.querySelectorAll("
-        "'[data-testid=\"stAlert\"]')].some(a => /type a sentence/i.test(a.innerText))", timeout=60_000)
+    page.wait_for_selector(SLIDER, timeout=60_000)
     assert page.locator(".st-key-text textarea").input_value() == SENTENCE, (
-        f"Cell anatomy lost the sentence of the link (URL now {page.url})")
+        f"Cell anatomy lost the sentence (URL now {page.url})")
     page.wait_for_selector(CHART, timeout=30_000)
-    assert slider(page)[0] == start, "Cell anatomy lost the step of the link"
+    assert int(page.locator(SLIDER).get_attribute("aria-valuenow") or page.evaluate(
+        f"() => document.querySelector('{SLIDER}').value")) == 3, "Cell anatomy lost the step"
     focus_page(page)
     page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"() => Number(document.querySelector('{SLIDER}').value) === {start + 1}",
-                           timeout=10_000)
+    page.wait_for_function(f"() => Number(document.querySelector('{SLIDER}').value) === 4", timeout=10_000)
 
 
 HOSTILE = ("<img src=x onerror=alert(1)> [click](http://evil) ![x](http://evil/x.png) :red[x] "
            "<b>bold</b> <script>alert(1)</script>")
-JS_INJECTED = """() => ({
-  links: [...document.querySelectorAll('a[href*="evil"]')].length,
-  images: [...document.querySelectorAll('img[src="x"], img[src*="evil"]')].length,
-  bold: [...document.querySelectorAll('b, strong')].filter(b => b.textContent.trim() === 'bold').length,
-  scripts: [...document.scripts].filter(s => s.textContent.includes('alert(1)')).length,
-  red: [...document.querySelectorAll('[class*="red"], span[style*="red"]')].filter(e => e.textContent.trim() === 'x').length,
-})"""
+# in the document and in every shadow root (the live view draws in one)
+JS_INJECTED = """() => {
+  const roots = [document, ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).map(e => e.shadowRoot)];
+  const all = (selector) => roots.flatMap(r => [...r.querySelectorAll(selector)]);
+  return {
+    links: all('a[href*="evil"]').length,
+    images: all('img[src="x"], img[src*="evil"]').length,
+    bold: all('b, strong').filter(b => b.textContent.trim() === 'bold').length,
+    scripts: all('script').filter(s => s.textContent.includes('alert(1)')).length,
+    red: all('[class*="red"], span[style*="red"]').filter(e => e.textContent.trim() === 'x').length,
+  };
+}"""
 
 
 def open_and_collect(page, url: str) -> tuple[dict, list[str]]:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(url)
-    wait_for_charts(page)
+    wait_for_view(page)
     page.wait_for_timeout(500)
     return page.evaluate(JS_INJECTED), dialogs
 
@@ -178,6 +206,7 @@ def test_hostile_text_is_shown_as_text(page, app_url):
     assert not dialogs, f"typed text ran script: {dialogs}"
     assert found == {"links": 0, "images": 0, "bold": 0, "scripts": 0, "red": 0}, found
     assert page.locator(".st-key-text textarea").input_value() == HOSTILE
+    assert page.locator(VIEW).get_attribute("data-sentence") == " ".join(tokenize(HOSTILE)), "drawn as text"
 
 
 @pytest.mark.parametrize("param", ["model", "step"])

@@ -1,0 +1,395 @@
+// The step-through view, drawn in the browser from one payload per sentence
+// (rnnviz/figures/live.py). A step only moves the cursor here: no round trip to the server.
+// The server hears the step a moment later (setStateValue, debounced) to keep the URL, the
+// share link and teacher mode in step. Tokens are user text: they are only ever set with
+// textContent, never as HTML.
+
+const SVG = "http://www.w3.org/2000/svg";
+const SYNC_MS = 250;           // quiet time before the server is told the step
+const PLAY_MS = 1000;          // autoplay: one token a second
+
+function svg(tag, attrs, parent) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+function tag(name, className, parent, text) {
+  const node = document.createElement(name);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+function label(parent, x, y, text, attrs) {
+  const node = svg("text", { x, y, ...(attrs || {}) }, parent);
+  node.textContent = text;
+  return node;
+}
+
+// colour scale [[position, [r, g, b]], ...] at x in [0, 1]
+function colourAt(scale, x) {
+  x = Math.min(1, Math.max(0, Number.isFinite(x) ? x : 0.5));
+  for (let i = 1; i < scale.length; i++) {
+    const [p1, c1] = scale[i];
+    if (x <= p1) {
+      const [p0, c0] = scale[i - 1];
+      const f = p1 > p0 ? (x - p0) / (p1 - p0) : 0;
+      const c = c0.map((v, k) => Math.round(v + f * (c1[k] - v)));
+      return `rgb(${c[0]},${c[1]},${c[2]})`;
+    }
+  }
+  const c = scale[scale.length - 1][1];
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+const sub = (n) => String(n).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d]);
+const signed = (v) => (v >= 0 ? "+" : "−") + Math.abs(v).toFixed(3);
+const clip = (text, chars) => (text.length > chars ? text.slice(0, Math.max(1, chars - 1)) + "…" : text);
+
+function gradient(defs, id, scale) {
+  const g = svg("linearGradient", { id, x1: "0", x2: "1", y1: "0", y2: "0" }, defs);
+  for (const [p, c] of scale) svg("stop", { offset: p, "stop-color": `rgb(${c[0]},${c[1]},${c[2]})` }, g);
+}
+
+// ---- building the view (once per sentence) ---------------------------------------------------
+
+function build(inst, root, data) {
+  root.replaceChildren();
+  inst.data = data;
+  root.dataset.sentence = data.tokens.join(" ");
+  const s = data.scale || 1, T = data.tokens.length;
+  root.style.setProperty("--scale", s);
+  const bar = tag("div", "bar", root);
+  inst.prev = tag("button", "step", bar, "← " + data.words.previous);
+  inst.play = tag("button", "step play", bar, "▶ " + data.words.play);
+  inst.next = tag("button", "step", bar, data.words.next + " →");
+  inst.range = tag("input", "range", bar);
+  Object.assign(inst.range, { type: "range", min: 0, max: Math.max(0, T - 1), step: 1 });
+  inst.range.setAttribute("aria-label", data.words.token);
+  inst.here = tag("span", "here", bar);
+  tag("span", "keys", bar, data.words.keys);
+  inst.prev.onclick = () => go(inst, inst.step - 1);
+  inst.next.onclick = () => go(inst, inst.step + 1);
+  inst.play.onclick = () => togglePlay(inst);
+  inst.range.oninput = () => go(inst, Number(inst.range.value));
+
+  const scroll = tag("div", "scroll", root);
+  inst.scroll = scroll;
+  inst.tip = tag("div", "tip", root);
+  const width = Math.max(320, (root.clientWidth || 960) - 8);
+  const left = Math.round(70 * s);
+  const cw = Math.round(Math.min(84 * s, Math.max(30 * s, (width - left - 12) / Math.max(T, 1))));
+  inst.left = left; inst.cw = cw;
+  const chart = svg("svg", { class: "grid", "data-left": left, "data-cw": cw }, scroll);
+  inst.chart = chart;
+  const defs = svg("defs", {}, chart);
+  gradient(defs, "live-state", data.colours.state);
+  gradient(defs, "live-gate", data.colours.gate);
+  let y = chain(inst, chart, defs, 0);
+  inst.outlines = [];
+  for (const state of [data.hidden, data.cellState]) {
+    if (state) y = heatmap(inst, chart, state, y + 14 * s);
+  }
+  if (data.prediction.kind === "classes") y = classLines(inst, chart, y + 14 * s);
+  chart.setAttribute("width", left + T * cw + 12);
+  chart.setAttribute("height", y + 8 * s);
+  chart.onclick = (e) => {
+    const t = columnAt(inst, e);
+    if (t !== null) go(inst, t);
+  };
+  chart.onmousemove = (e) => hover(inst, e);
+  chart.onmouseleave = () => { inst.tip.style.display = "none"; };
+
+  const row = tag("div", "row", root);
+  inst.gatesPanel = tag("div", "panel gates", row);
+  inst.predPanel = tag("div", "panel pred", row);
+  inst.rolledPanel = tag("div", "panel rolled", row);
+  rolled(inst, inst.rolledPanel);
+}
+
+function chain(inst, chart, defs, top) {
+  const { data, left, cw } = inst, s = data.scale || 1;
+  const marker = svg("marker", { id: "live-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5,
+    markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" }, defs);
+  svg("path", { d: "M0,0 L10,5 L0,10 z", fill: data.colours.arrow }, marker);
+  const h = Math.round(40 * s), y = top + Math.round(20 * s);
+  const carried = data.cellState ? "h, c" : "h";
+  label(chart, 4, y + h / 2 + 4, data.cellName, { class: "axis strong" });
+  inst.blocks = data.tokens.map((token, t) => {
+    const x = left + t * cw;
+    const g = svg("g", { class: "block" }, chart);
+    const box = svg("rect", { x: x + 4, y, width: cw - 8, height: h, rx: 6 * s,
+      fill: data.colours.block, stroke: data.colours.accent, "stroke-width": 1.2 * s }, g);
+    const chars = Math.max(2, Math.floor((cw - 10) / (7.5 * s)));
+    const word = label(g, x + cw / 2, y + h / 2 + 5 * s, clip(token, chars),
+      { "text-anchor": "middle", class: data.known[t] ? "token" : "token unknown" });
+    if (!data.known[t]) word.textContent = clip(token, chars - 1) + "?";
+    label(g, x + cw / 2, y - 6 * s, "x" + sub(t), { "text-anchor": "middle", class: "index" });
+    if (t + 1 < data.tokens.length) {
+      svg("line", { x1: x + cw - 4, y1: y + h / 2, x2: x + cw + 4, y2: y + h / 2,
+        stroke: data.colours.arrow, "stroke-width": 1.5 * s, "marker-end": "url(#live-arrow)" }, g);
+    }
+    if (t === 0) label(g, x + cw - 2, y + h + 14 * s, carried + " →", { class: "index" });
+    return { box, word };
+  });
+  return y + h + 18 * s;
+}
+
+function heatmap(inst, chart, state, top) {
+  const { data, left, cw } = inst, s = data.scale || 1;
+  const values = state.values, T = values.length, H = T ? values[0].length : 0;
+  const rh = Math.max(3, Math.min(12 * s, Math.floor((260 * s) / Math.max(H, 1))));
+  const y0 = top + 22 * s;
+  label(chart, left, top + 12 * s, state.title, { class: "title" });
+  const legendX = left + Math.min(320 * s, 8 * state.title.length * s + 24);
+  label(chart, legendX, top + 12 * s, "−" + state.range.toFixed(1), { class: "index", "text-anchor": "end" });
+  svg("rect", { x: legendX + 4, y: top + 3 * s, width: 90 * s, height: 10 * s, fill: "url(#live-state)" }, chart);
+  label(chart, legendX + 98 * s, top + 12 * s, "+" + state.range.toFixed(1), { class: "index" });
+  label(chart, 4, y0 + (H * rh) / 2, data.words.unit, { class: "axis" });
+  label(chart, left - 6, y0 + rh, "0", { class: "index", "text-anchor": "end" });
+  label(chart, left - 6, y0 + H * rh, String(H - 1), { class: "index", "text-anchor": "end" });
+  const cells = svg("g", { class: "heatmap", "data-letter": state.letter, "data-top": y0, "data-rh": rh });
+  for (let t = 0; t < T; t++) {
+    for (let u = 0; u < H; u++) {
+      const v = values[t][u];
+      svg("rect", { x: left + t * cw, y: y0 + u * rh, width: cw + 0.5, height: rh + 0.5,
+        fill: colourAt(data.colours.state, 0.5 + v / (2 * state.range)) }, cells);
+    }
+  }
+  chart.appendChild(cells);
+  inst.areas = inst.areas || [];
+  inst.areas.push({ state, top: y0, bottom: y0 + H * rh, rh });
+  outline(inst, chart, y0, H * rh);
+  return y0 + H * rh;
+}
+
+function outline(inst, chart, y, height) {
+  const { data, cw } = inst, s = data.scale || 1;
+  for (const [colour, w] of [[data.colours.halo, 5 * s], [data.colours.highlight, 2.5 * s]]) {
+    inst.outlines.push(svg("rect", { y, width: cw, height, fill: "none", stroke: colour,
+      "stroke-width": w, class: "outline" }, chart));
+  }
+}
+
+function classLines(inst, chart, top) {
+  const { data, left, cw } = inst, s = data.scale || 1, pred = data.prediction;
+  const h = Math.round(120 * s), y0 = top + 22 * s;
+  label(chart, left, top + 12 * s, pred.title, { class: "title" });
+  pred.labels.forEach((name, c) => {
+    const x = left + Math.min(320 * s, 8 * pred.title.length * s + 24) + c * 110 * s;
+    svg("rect", { x, y: top + 3 * s, width: 10 * s, height: 10 * s,
+      fill: data.colours.classes[c % data.colours.classes.length] }, chart);
+    label(chart, x + 14 * s, top + 12 * s, clip(name, 14), { class: "index" });
+  });
+  svg("rect", { x: left, y: y0, width: pred.probs.length * cw, height: h, class: "frame" }, chart);
+  label(chart, left - 6, y0 + 8 * s, "1", { class: "index", "text-anchor": "end" });
+  label(chart, left - 6, y0 + h, "0", { class: "index", "text-anchor": "end" });
+  label(chart, 4, y0 + h / 2, data.words.probability.slice(0, 6) + ".", { class: "axis" });
+  pred.labels.forEach((_, c) => {
+    const points = pred.probs.map((row, t) => `${left + t * cw + cw / 2},${y0 + (1 - row[c]) * h}`);
+    svg("polyline", { points: points.join(" "), fill: "none", "stroke-width": 2.5 * s,
+      stroke: data.colours.classes[c % data.colours.classes.length] }, chart);
+  });
+  inst.areas = inst.areas || [];
+  inst.areas.push({ probs: pred, top: y0, bottom: y0 + h });
+  outline(inst, chart, y0, h);
+  return y0 + h;
+}
+
+function rolled(inst, panel) {
+  const { data } = inst, s = data.scale || 1;
+  tag("div", "title", panel, data.words.rolled);
+  const w = 170 * s, h = 170 * s;
+  const pic = svg("svg", { width: w, height: h }, panel);
+  const defs = svg("defs", {}, pic);
+  const m = svg("marker", { id: "live-arrow-r", viewBox: "0 0 10 10", refX: 9, refY: 5,
+    markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" }, defs);
+  svg("path", { d: "M0,0 L10,5 L0,10 z", fill: data.colours.arrow }, m);
+  const bx = 45 * s, by = 62 * s, bw = 80 * s, bh = 44 * s;
+  svg("rect", { x: bx, y: by, width: bw, height: bh, rx: 8 * s, fill: data.colours.highlight,
+    stroke: data.colours.accent, "stroke-width": 1.5 * s }, pic);
+  label(pic, bx + bw / 2, by + bh / 2 + 5 * s, data.cellName, { "text-anchor": "middle", class: "strong dark" });
+  const arrow = { stroke: data.colours.arrow, "stroke-width": 1.5 * s, fill: "none", "marker-end": "url(#live-arrow-r)" };
+  svg("path", { d: `M${bx + bw},${by + bh / 2} C${bx + bw + 40 * s},${by + bh / 2} ${bx + bw + 40 * s},${by - 30 * s} ${bx + bw / 2 + 10 * s},${by - 30 * s} C${bx + bw / 2 - 10 * s},${by - 30 * s} ${bx + bw / 2 - 10 * s},${by - 14 * s} ${bx + bw / 2 - 6 * s},${by - 2}`, ...arrow }, pic);
+  label(pic, bx + bw + 18 * s, by - 20 * s, data.cellState ? "h, c" : "h", { class: "index" });
+  svg("line", { x1: bx + bw / 2, y1: by + bh + 30 * s, x2: bx + bw / 2, y2: by + bh + 2, ...arrow }, pic);
+  inst.rolledToken = label(pic, bx + bw / 2, by + bh + 46 * s, "", { "text-anchor": "middle", class: "token" });
+  tag("div", "caption", panel, data.words.rolled_caption);
+}
+
+// ---- what changes at a step ------------------------------------------------------------------
+
+function show(inst, step) {
+  const { data } = inst, T = data.tokens.length;
+  step = Math.min(T - 1, Math.max(0, step));
+  const before = inst.blocks[inst.step];
+  if (before) { before.box.setAttribute("fill", data.colours.block); before.box.classList.remove("now"); }
+  inst.step = step;
+  const now = inst.blocks[step];
+  now.box.setAttribute("fill", data.colours.highlight);
+  now.box.classList.add("now");
+  const x = inst.left + step * inst.cw;
+  for (const r of inst.outlines) r.setAttribute("x", x);
+  inst.range.value = step;
+  inst.here.textContent = `t = ${step} · ${data.tokens[step]}` + (data.known[step] ? "" : ` (${data.words.unknown})`);
+  inst.rolledToken.textContent = "x" + sub(step) + " = " + clip(data.tokens[step], 14);
+  gates(inst, step);
+  prediction(inst, step);
+  reveal(inst, x);
+  inst.root.dataset.step = String(step);        // for tests and timing scripts (as is data-sentence)
+}
+
+function reveal(inst, x) {
+  const box = inst.scroll, margin = 2 * inst.cw;
+  if (x - margin < box.scrollLeft) box.scrollLeft = Math.max(0, x - margin);
+  else if (x + inst.cw + margin > box.scrollLeft + box.clientWidth) box.scrollLeft = x + inst.cw + margin - box.clientWidth;
+}
+
+function gates(inst, step) {
+  const { data } = inst, s = data.scale || 1, panel = inst.gatesPanel;
+  panel.replaceChildren();
+  tag("div", "title", panel, `${data.words.inside} x${sub(step)} · ${data.tokens[step]}`);
+  const rows = data.gates.map((g) => ({ label: g.label, values: g.values[step], diverging: g.diverging, range: 1 }));
+  if (data.cellState) rows.push({ label: data.cellState.title, values: data.cellState.values[step], diverging: true, range: data.cellState.range });
+  rows.push({ label: data.hidden.title, values: data.hidden.values[step], diverging: true, range: 1 });
+  if (!data.gates.length && data.words.no_gates) tag("div", "caption", panel, data.words.no_gates);
+  const H = rows[0].values.length;
+  const width = Math.max(240, panel.clientWidth || 420);
+  const cell = Math.max(5, Math.min(28 * s, (width - 8) / H)), rh = 22 * s, gap = 20 * s;
+  const pic = svg("svg", { width: cell * H + 8, height: rows.length * (rh + gap) + 4 }, panel);
+  rows.forEach((row, i) => {
+    const y = i * (rh + gap) + gap;
+    label(pic, 0, y - 5 * s, row.label, { class: "index" });
+    row.values.forEach((v, u) => {
+      const fill = row.diverging ? colourAt(data.colours.state, 0.5 + v / (2 * row.range)) : colourAt(data.colours.gate, v);
+      const r = svg("rect", { x: u * cell, y, width: cell - 1, height: rh, fill }, pic);
+      r.dataset.tip = `${data.words.unit} ${u}: ${signed(v)}`;
+      if (H <= 16) label(pic, u * cell + cell / 2, y + rh / 2 + 4 * s, v.toFixed(2),
+        { "text-anchor": "middle", class: "cellnum " + (Math.abs(v) > 0.6 || (!row.diverging && v < 0.4) ? "light" : "dark") });
+    });
+  });
+  pic.onmousemove = (e) => tipFor(inst, e, e.target.dataset && e.target.dataset.tip);
+  pic.onmouseleave = () => { inst.tip.style.display = "none"; };
+}
+
+function prediction(inst, step) {
+  const { data } = inst, s = data.scale || 1, pred = data.prediction, panel = inst.predPanel;
+  panel.replaceChildren();
+  const rows = pred.kind === "words" ? pred.top[step]
+    : pred.labels.map((name, c) => [name, pred.probs[step][c]]).sort((a, b) => b[1] - a[1]);
+  const title = pred.kind === "words" ? `${pred.title} · ${data.words.after} “${data.tokens[step]}”`
+    : `${data.headLabel || pred.title} · ${data.words.after} “${data.tokens[step]}”`;
+  tag("div", "title", panel, title);
+  const width = Math.max(220, Math.min(420 * s, panel.clientWidth || 360)), nameW = 110 * s, rh = 26 * s;
+  const pic = svg("svg", { width, height: rows.length * rh + 6 }, panel);
+  rows.forEach(([name, p], i) => {
+    const y = i * rh + 3;
+    label(pic, nameW - 8, y + rh / 2 + 4 * s, clip(String(name), 14), { "text-anchor": "end", class: "token" });
+    const c = pred.kind === "words" ? data.colours.accent : data.colours.classes[pred.labels.indexOf(name) % data.colours.classes.length];
+    svg("rect", { x: nameW, y: y + 3 * s, width: Math.max(1, p * (width - nameW - 50 * s)), height: rh - 8 * s, fill: c }, pic);
+    label(pic, nameW + p * (width - nameW - 50 * s) + 6, y + rh / 2 + 4 * s, p.toFixed(2), { class: "index" });
+  });
+}
+
+// ---- hover and clicks ------------------------------------------------------------------------
+
+function columnAt(inst, e) {
+  const box = inst.chart.getBoundingClientRect();
+  const t = Math.floor((e.clientX - box.left - inst.left) / inst.cw);
+  return t >= 0 && t < inst.data.tokens.length ? t : null;
+}
+
+function hover(inst, e) {
+  const t = columnAt(inst, e);
+  if (t === null) { inst.tip.style.display = "none"; return; }
+  const y = e.clientY - inst.chart.getBoundingClientRect().top;
+  const area = (inst.areas || []).find((a) => y >= a.top && y < a.bottom);
+  const { data } = inst;
+  let text = `${t} · ${data.tokens[t]}`;
+  if (area && area.state) {
+    const u = Math.min(area.state.values[t].length - 1, Math.floor((y - area.top) / area.rh));
+    text += ` — ${data.words.unit} ${u}: ${area.state.letter} = ${signed(area.state.values[t][u])}`;
+  } else if (area && area.probs) {
+    text += " — " + area.probs.labels.map((n, c) => `${n} ${area.probs.probs[t][c].toFixed(3)}`).join(", ");
+  }
+  tipFor(inst, e, text);
+}
+
+function tipFor(inst, e, text) {
+  const tip = inst.tip;
+  if (!text) { tip.style.display = "none"; return; }
+  const box = inst.root.getBoundingClientRect();
+  tip.textContent = text;
+  tip.style.display = "block";
+  tip.style.left = `${e.clientX - box.left + 14}px`;
+  tip.style.top = `${e.clientY - box.top + 14}px`;
+}
+
+// ---- moving, playing, telling the server -----------------------------------------------------
+
+function go(inst, step) {
+  const T = inst.data.tokens.length;
+  show(inst, ((step % T) + T) % T);          // wraps around at both ends, like the ← → buttons
+  clearTimeout(inst.timer);
+  inst.timer = setTimeout(() => {
+    inst.sent = inst.step;
+    inst.setStateValue("step", inst.step);
+  }, SYNC_MS);
+}
+
+function togglePlay(inst) {
+  const words = inst.data.words;
+  if (inst.playing) {
+    clearInterval(inst.playing);
+    inst.playing = null;
+    inst.play.textContent = "▶ " + words.play;
+    return;
+  }
+  inst.play.textContent = "❚❚ " + words.pause;
+  inst.playing = setInterval(() => {
+    if (!inst.root.isConnected) { clearInterval(inst.playing); inst.playing = null; return; }
+    go(inst, inst.step + 1);
+  }, PLAY_MS);
+}
+
+function onKey(inst, e) {
+  if (!inst.root.isConnected || e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
+  const target = e.composedPath()[0] || e.target;
+  const name = (target.tagName || "").toLowerCase();
+  if (["input", "textarea", "select"].includes(name) || target.isContentEditable) return;
+  if (target.getAttribute && target.getAttribute("role") === "slider") return;
+  const T = inst.data.tokens.length;
+  const moves = { ArrowRight: inst.step + 1, ArrowLeft: inst.step - 1, Home: 0, End: T - 1 };
+  if (e.key in moves) {
+    e.preventDefault();
+    go(inst, moves[e.key]);
+  } else if (e.key === " " && name !== "button") {
+    e.preventDefault();
+    togglePlay(inst);
+  }
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  const root = parentElement.querySelector(".live");
+  const inst = parentElement.__rnnvizLive || (parentElement.__rnnvizLive = { step: 0, sent: null });
+  inst.root = root;
+  inst.setStateValue = setStateValue;
+  if (inst.id !== data.id) {                 // a new sentence, model, language or size
+    inst.id = data.id;
+    inst.areas = [];
+    build(inst, root, data);
+    inst.serverStep = data.step;
+    show(inst, data.step);
+  } else if (data.step !== inst.serverStep) { // the server moved the cursor (not our own echo)
+    inst.serverStep = data.step;
+    if (data.step !== inst.sent && data.step !== inst.step) show(inst, data.step);
+  }
+  if (inst.onKey) document.removeEventListener("keydown", inst.onKey);
+  inst.onKey = (e) => onKey(inst, e);
+  document.addEventListener("keydown", inst.onKey);
+  return () => document.removeEventListener("keydown", inst.onKey);
+}
