@@ -43,7 +43,7 @@ _STORY = "next-word model on the story grammar: she/he/they, says/say, happy/sad
 _SENTIMENT = "review classifier on the sentiment grammar: negative/positive, with not, never, n't and but"
 _RECALL = "classifier on the recall grammar: the key's colour after 20 to 60 filler words"
 RECIPES: dict[str, Recipe] = {r.name: r for r in (
-    Recipe("story-lstm", "story", "lstm", (0, 1, 2, 3, 4), f"LSTM {_STORY}",
+    Recipe("story-lstm", "story", "lstm", tuple(range(7)), f"LSTM {_STORY}",
            {"steps": 4000, "forget_bias": 3.0}, True),
     Recipe("story-gru", "story", "gru", (0, 1, 2), f"GRU {_STORY}", {"steps": 4000, "lr": 6e-3}, True),
     Recipe("story-rnn", "story", "rnn", (0, 1), f"Plain RNN {_STORY}", {"steps": 4000}, True),

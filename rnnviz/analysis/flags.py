@@ -12,7 +12,7 @@ Units are ranked by |AUROC − ½| (a flag may switch on or off), then by |d|. T
 clamps one unit to its typical "on" value (median over on positions) where the concept is off,
 and to its "off" value where it is on, at every step, and counts the dependent predictions whose
 choice changes ("flips"). A language model's dependent prediction is a grammar check, and its
-choice is the most probable of the check's alternatives (says vs say, she/he/they, happy vs sad;
+choice is the most probable of the check's alternatives (she/he/they, happy vs sad;
 the whole vocabulary for a check without alternatives), so a flip is a change of that choice,
 not any change of the top word. A classifier's choice is its predicted class. Any change counts,
 whether or not it lands on the concept's opposite.
@@ -198,8 +198,8 @@ def dependent_predictions(model, example, concept: str) -> list[tuple[int, str]]
     """What the concept decides: (position, expected) of the predictions made after that position.
 
     Language model: the example's checks attributed to the concept by the grammar (story: female →
-    she/he in singular sentences; plural → says/say and "they"; negation → the mood after a
-    positive adjective; is/are follows the pronoun and depends on no concept).
+    she vs he in singular sentences; plural → the pronoun, they vs she/he, in every sentence;
+    negation → the mood after a positive adjective; says/say and is/are depend on no flag).
     Classifier: the label, read after the last token, in every example that has the concept.
     """
     return [(p, e) for p, e, _ in _dependent_choices(model, example, concept)]
@@ -211,7 +211,7 @@ def _dependent_choices(model, example, concept: str) -> list[tuple[int, str, lis
         stoi = model.vocab.stoi
         return [(c.position, c.expected,
                  [stoi.get(w, model.vocab.unk_id) for w in c.alternatives] if len(c.alternatives) > 1 else [])
-                for c in example.checks if c.concept == concept and c.position < MAX_TOKENS - 1]
+                for c in example.checks if concept in c.concepts and c.position < MAX_TOKENS - 1]
     if concept not in example.concepts or example.label is None:
         return []
     return [(min(len(example.tokens), MAX_TOKENS) - 1, example.label, [])]

@@ -25,17 +25,19 @@ class Check:
     Linzen et al. 2016: p(says) vs p(say), not argmax over every word).
 
     `alternatives` includes `expected`; the default (expected,) means "argmax over the whole
-    vocabulary" (the next token itself is determined). `concept` is the flag concept that decides
-    the choice, or None when no concept does (e.g. is/are, which follows the pronoun right before).
+    vocabulary" (the next token itself is determined). `concepts` are the flag concepts that decide
+    the choice from far back, so that a flag's clamp must be able to change it (empty for none).
     """
 
     position: int
     expected: str     # == tokens[position + 1]
     kind: str         # "verb" | "pronoun" | "mood"
-    concept: str | None   # the concept this choice depends on, e.g. "plural"; None for none
+    concepts: tuple[str, ...] = ()   # the flag concepts this choice depends on, e.g. ("plural",)
     alternatives: tuple[str, ...] = ()
 
     def __post_init__(self):
+        concepts = (self.concepts,) if isinstance(self.concepts, str) else tuple(self.concepts)
+        object.__setattr__(self, "concepts", concepts)               # one concept may come alone
         alternatives = tuple(self.alternatives) or (self.expected,)
         if self.expected not in alternatives or len(set(alternatives)) != len(alternatives):
             raise ValueError(f"check {self}: the alternatives must be distinct and include {self.expected!r}")

@@ -18,9 +18,12 @@ Lakretz et al. (2019). Concepts: female (singular female subject), plural, negat
 Checks are contrastive (Linzen et al. 2016): after the subject the next token is not fixed
 ("and", an attractor or the verb may follow), but the verb's number is, so the verb check asks
 whether p(says) vs p(say) picks the right form; likewise she/he/they, is/are and happy/sad.
-What each check depends on: says/say and "they" on plural, she/he on female; is/are on the
-pronoun right before it (concept None, not plural); the mood on negation only when the
-adjective is positive (after a negative adjective it is "sad" either way: concept None).
+Which flags a check depends on (what a flag's clamp must be able to change): the pronoun on
+plural (they vs she/he, in every sentence) and, in singular sentences, on female (she vs he);
+the mood on negation only when the adjective is positive (after a negative one it is "sad"
+either way). says/say follows the subject's number too, but right after the subject or its
+attractors, so it tests agreement, not a flag carried across the sentence: no flag concept;
+is/are follows the pronoun right before it: none either.
 """
 from __future__ import annotations
 
@@ -109,10 +112,10 @@ class StoryTask(Task):
         tokens += ["happy" if positive and not negated else "sad", "."]
 
         checks = (   # contrastive: each check names the forms that compete (module docstring)
-            Check(verb_at - 1, tokens[verb_at], "verb", "plural", VERBS),
-            Check(pronoun_at - 1, pronoun, "pronoun", "plural" if plural else "female", PRONOUN_CHOICES),
-            Check(pronoun_at, tokens[pronoun_at + 1], "verb", None, COPULAS),
-            Check(mood_at - 1, tokens[mood_at], "mood", "negation" if positive else None, MOODS),
+            Check(verb_at - 1, tokens[verb_at], "verb", (), VERBS),
+            Check(pronoun_at - 1, pronoun, "pronoun", ("plural",) if plural else ("female", "plural"), PRONOUN_CHOICES),
+            Check(pronoun_at, tokens[pronoun_at + 1], "verb", (), COPULAS),
+            Check(mood_at - 1, tokens[mood_at], "mood", ("negation",) if positive else (), MOODS),
         )
         subject_scope = (subject_end, pronoun_at)
         return Example(

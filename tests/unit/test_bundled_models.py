@@ -111,6 +111,18 @@ def test_flags_hold_on_a_fresh_probe(name):
         assert flips >= flag["clamp_flip_rate"] - 0.1, (name, flag["concept"], flips)
 
 
+def test_story_lstm_meets_the_targets_it_was_built_for():
+    """Issue 3: ≥ 0.98 on every determined position; each flag AUROC ≥ 0.95, its clamp flips
+    ≥ 90% of the dependent choice (she ↔ he, they ↔ she/he, happy ↔ sad), random units ≤ 10%."""
+    card = model("story-lstm").card
+    assert min(card["metrics"]["by_kind"].values()) >= 0.98, card["metrics"]["by_kind"]
+    flags = {f["concept"]: f for f in card["flags"]}
+    assert set(flags) == {"female", "plural", "negation"}
+    for concept, flag in flags.items():
+        assert flag["auroc"] >= 0.95, (concept, flag)
+        assert flag["clamp_flip_rate"] >= 0.90 and flag["random_flip_rate"] <= 0.10, (concept, flag)
+
+
 @pytest.mark.parametrize("name", ["story-lstm", "sentiment-bilstm"])
 def test_clamping_never_changes_the_cached_model(name):
     m = model(name)

@@ -75,7 +75,7 @@ def test_checks_scopes_and_labels_are_well_formed(name):
         for check in ex.checks:
             assert ex.tokens[check.position + 1] == check.expected
             assert check.kind in {"verb", "pronoun", "mood"}
-            assert check.concept is None or check.concept in ex.concepts
+            assert all(concept in ex.concepts for concept in check.concepts)
             assert check.expected in check.alternatives and len(set(check.alternatives)) == len(check.alternatives)
         assert set(ex.scopes) == set(ex.concepts)
         for start, end in ex.scopes.values():
@@ -93,6 +93,8 @@ def test_a_wrong_check_is_refused():
     with pytest.raises(ValueError):
         Check(0, "says", "verb", "plural", ("says", "says"))
     assert Check(0, "b", "verb", "plural").alternatives == ("b",)    # the whole vocabulary
+    assert Check(0, "b", "verb", "plural").concepts == ("plural",)   # one concept, given alone
+    assert Check(0, "b", "pronoun", ("female", "plural")).concepts == ("female", "plural")
 
 
 # ---------------------------------------------------------------- determinism and splits
@@ -187,13 +189,14 @@ def test_story_agreement_pronoun_and_mood():
 def test_story_checks_and_scopes_sit_where_the_grammar_says():
     for ex in samples("story"):
         p = parse_story(ex.tokens)
-        kinds = [(c.kind, c.expected, c.concept) for c in ex.checks]
-        # is/are is decided by the pronoun right before it, not by the subject's number; the mood
-        # depends on negation only after a positive adjective (a negative one is "sad" either way)
-        mood_concept = "negation" if p["adjective"] in story.POSITIVE else None
-        assert kinds == [("verb", p["verb"], "plural"),
-                         ("pronoun", p["pronoun"], "plural" if p["pronoun"] == "they" else "female"),
-                         ("verb", p["copula"], None), ("mood", p["mood"], mood_concept)]
+        kinds = [(c.kind, c.expected, c.concepts) for c in ex.checks]
+        # the pronoun carries number (they vs she/he) and, when singular, gender (she vs he);
+        # is/are is decided by the pronoun right before it and says/say by the subject a few tokens
+        # back (no flag); the mood depends on negation only after a positive adjective
+        mood_concepts = ("negation",) if p["adjective"] in story.POSITIVE else ()
+        pronoun_concepts = ("plural",) if p["pronoun"] == "they" else ("female", "plural")
+        assert kinds == [("verb", p["verb"], ()), ("pronoun", p["pronoun"], pronoun_concepts),
+                         ("verb", p["copula"], ()), ("mood", p["mood"], mood_concepts)]
         assert [set(c.alternatives) for c in ex.checks] == [{"says", "say"}, {"she", "he", "they"},
                                                              {"is", "are"}, {"happy", "sad"}]
         assert ex.checks[1].position == p["pronoun_at"] - 1
@@ -210,7 +213,7 @@ def test_story_negation_decides_the_mood_exactly_when_a_check_says_so():
         positive = p["adjective"] in story.POSITIVE
         mood = lambda negated: "happy" if positive and not negated else "sad"
         changes = mood(True) != mood(False)
-        assert changes == (ex.checks[3].concept == "negation")
+        assert changes == ("negation" in ex.checks[3].concepts)
 
 
 def test_story_distribution():
