@@ -87,7 +87,7 @@ def live_view(trace: Trace, step: int = 0, *, head_label: str = "", scale: float
 def _words(kind: str) -> dict:
     """Every label the view draws, in the current language."""
     keys = ("previous", "next", "play", "pause", "keys", "token", "unit", "inside", "rolled",
-            "rolled_caption", "probability", "after", "unknown")
+            "rolled_caption", "probability", "after", "unknown", "gate_scale")
     words = {key: i18n.t(f"live.{key}") for key in keys}
     words["no_gates"] = theme.NO_GATES_NOTE if kind == "rnn" else ""
     words["shared"] = theme.SHARED_WEIGHTS_NOTE

@@ -36,7 +36,7 @@ def language_switch(where=None) -> str:
         st.session_state[LANG] = asked if asked in LANGUAGES else DEFAULT
     (where or st.sidebar).segmented_control(
         t("language.label"), list(LANGUAGES), required=True, key=LANG, format_func=LANGUAGES.get,
-        help=t("language.help"))
+        help=t("language.help"), label_visibility="visible" if where is None else "collapsed")
     lang = _current()
     if lang == DEFAULT:
         st.query_params.pop(LANG, None)

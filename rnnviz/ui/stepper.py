@@ -10,6 +10,7 @@ from typing import Callable
 
 import streamlit as st
 
+from rnnviz.i18n import t
 from rnnviz.trace import Trace
 from rnnviz.ui import controls, loaders, share
 
@@ -21,7 +22,7 @@ Draw = Callable[[Trace, int], None]
 
 def stepper(model_name: str, text: str, draw: Draw) -> None:
     """Step controls and `draw(trace, step)`, rerun together on every step."""
-    st.toggle("Autoplay", key=controls.PLAY, help="Step forward on its own, about once a second.")
+    st.toggle(t("stepper.autoplay"), key=controls.PLAY, help=t("stepper.autoplay_help"))
     every = AUTOPLAY_SECONDS if st.session_state.get(controls.PLAY) else None
     st.fragment(run_every=every)(_at_cursor)(model_name, text, draw)
 

@@ -179,6 +179,15 @@ def visible_strings(at: AppTest) -> list[str]:
     return [s for s in found if s]
 
 
+def open_in_filipino(page: str, **query: str) -> AppTest:
+    """`page` opened by a link with lang=fil, run once more (the first run after a page switch
+    sees no sentence), without a traceback."""
+    at = open_app(page, lang="fil", **query)
+    at.run()
+    assert_ok(at)
+    return at
+
+
 def english_leftovers(at: AppTest) -> list[str]:
     """Strings shown in Filipino mode that are exactly an English catalogue text whose Filipino
     text differs (so: a call that forgot to go through t(), or a t() with lang pinned to en).
@@ -188,6 +197,26 @@ def english_leftovers(at: AppTest) -> list[str]:
     english_only = {text for key, text in english.items()
                     if filipino.get(key) != text and "{" not in text and len(text.split()) > 1}
     return [s for s in visible_strings(at) if s in english_only]
+
+
+# ---- a lesson model's files ------------------------------------------------------------------
+
+LESSON_TOKENS = ["<pad>", "<unk>", "the", "match", "was", "won"]
+
+
+def lesson_weights() -> bytes:
+    """A state dict as the lesson's notebook saves it: embedding, LSTM(4 → 3), linear to 4 classes."""
+    import io
+
+    import torch
+    from torch import nn
+    torch.manual_seed(0)
+    state = {"embedding.weight": nn.Embedding(len(LESSON_TOKENS), 4).weight.data}
+    state.update({f"rnn.{k}": v for k, v in nn.LSTM(4, 3, batch_first=True).state_dict().items()})
+    state.update({f"fc.{k}": v for k, v in nn.Linear(3, 4).state_dict().items()})
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    return buffer.getvalue()
 
 
 # ---- the step-through page's live view (rnnviz/ui/live) ---------------------------------------

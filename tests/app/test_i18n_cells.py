@@ -11,7 +11,8 @@ import pytest
 from rnnviz import i18n
 from rnnviz.figures import theme
 
-from .appkit import assert_no_live_markup, assert_ok, charts, english_leftovers, open_app, rendered, texts
+from .appkit import (assert_no_live_markup, assert_ok, charts, english_leftovers, open_app,
+                     open_in_filipino, rendered, texts)
 
 ANATOMY, COMPARE, DEEP = "views/anatomy.py", "views/compare.py", "views/deep.py"
 SENTENCE = "alice says the movie was good . she is happy ."
@@ -22,13 +23,6 @@ FIL = i18n.catalogue("fil")
 def fil(key: str, **fields) -> str:
     return i18n.t(key, lang="fil", **fields)
 
-
-def open_in_filipino(page: str, **query: str):
-    """`page` opened by a link with lang=fil, after a second run."""
-    at = open_app(page, lang="fil", **query)
-    at.run()
-    assert_ok(at)
-    return at
 
 
 def shown(at) -> list[str]:

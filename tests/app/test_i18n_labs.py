@@ -8,7 +8,8 @@ import pytest
 from rnnviz import i18n
 from rnnviz.ui import units
 
-from .appkit import assert_no_live_markup, assert_ok, charts, english_leftovers, open_app, texts, title
+from .appkit import (assert_no_live_markup, assert_ok, charts, english_leftovers, open_app,
+                     open_in_filipino, texts, title)
 
 GRADIENTS, FLAGS = "views/gradients.py", "views/flags.py"
 SENTENCE = "alice says the movie was not very good . she is sad ."        # "she" is token 9
@@ -19,13 +20,6 @@ FIL = i18n.catalogue("fil")
 def fil(key: str, **fields) -> str:
     return i18n.t(key, "fil", **fields)
 
-
-def open_in_filipino(page: str, **query: str):
-    """The page opened from a link with lang=fil, run once more (the sentence reaches the page)."""
-    at = open_app(page, lang="fil", **query)
-    at.run()
-    assert_ok(at)
-    return at
 
 
 def assert_filipino(at, page_title_key: str) -> None:

@@ -2,29 +2,21 @@
 model (uploads, messages, what was found), with no English catalogue text left on them."""
 from __future__ import annotations
 
-import io
 import re
 import time
 
 import pytest
-import torch
-from torch import nn
 
 from rnnviz import i18n
 from rnnviz.errors import RnnvizError
 from rnnviz.ui import make
 
-from .appkit import assert_ok, charts, english_leftovers, open_app
+from .appkit import (LESSON_TOKENS, assert_ok, charts, english_leftovers, lesson_weights, open_app,
+                     open_in_filipino)
 
 TRAIN, LESSON = "views/train.py", "views/your_model.py"
 FIL = i18n.catalogue("fil")
 
-
-def open_in_filipino(page: str, **query: str):
-    at = open_app(page, lang="fil", **query)
-    at.run()                                  # the first run after a page switch sees no sentence
-    assert_ok(at)
-    return at
 
 
 def assert_filipino(at) -> None:
@@ -140,17 +132,7 @@ def test_a_failed_run_is_told_in_filipino(monkeypatch, raised, key):
 
 # ---- Your lesson model ------------------------------------------------------------------------
 
-TOKENS = ["<pad>", "<unk>", "the", "match", "was", "won"]
 
-
-def lesson_weights() -> bytes:
-    torch.manual_seed(0)
-    state = {"embedding.weight": nn.Embedding(len(TOKENS), 4).weight.data}
-    state.update({f"rnn.{k}": v for k, v in nn.LSTM(4, 3, batch_first=True).state_dict().items()})
-    state.update({f"fc.{k}": v for k, v in nn.Linear(3, 4).state_dict().items()})
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    return buffer.getvalue()
 
 
 def test_the_lesson_page_opens_in_filipino_and_asks_for_both_files():
@@ -169,7 +151,7 @@ def test_the_lesson_page_opens_in_filipino_and_asks_for_both_files():
 def test_an_opened_lesson_model_is_described_in_filipino():
     at = open_in_filipino(LESSON, text="the match was won")
     at.file_uploader(key=make.WEIGHTS_FILE).set_value(("model.pt", lesson_weights(), "application/octet-stream"))
-    at.file_uploader(key=make.VOCAB_FILE).set_value(("vocab.txt", "\n".join(TOKENS).encode(), "text/plain"))
+    at.file_uploader(key=make.VOCAB_FILE).set_value(("vocab.txt", "\n".join(LESSON_TOKENS).encode(), "text/plain"))
     at.selectbox(key=make.LESSON_CELL).set_value("lstm")
     at.run()
     at.button(key="lesson_open").click().run()
@@ -189,7 +171,7 @@ def test_an_opened_lesson_model_is_described_in_filipino():
 def test_a_bad_upload_keeps_the_reason_inside_a_filipino_sentence():
     at = open_in_filipino(LESSON, text="the match was won")
     at.file_uploader(key=make.WEIGHTS_FILE).set_value(("model.pt", lesson_weights()[:100], "application/octet-stream"))
-    at.file_uploader(key=make.VOCAB_FILE).set_value(("vocab.txt", "\n".join(TOKENS).encode(), "text/plain"))
+    at.file_uploader(key=make.VOCAB_FILE).set_value(("vocab.txt", "\n".join(LESSON_TOKENS).encode(), "text/plain"))
     at.run()
     at.button(key="lesson_open").click().run()
     assert_filipino(at)

@@ -12,7 +12,8 @@ from rnnviz import i18n
 from rnnviz.figures import theme
 from rnnviz.ui import teacher, tour
 
-from .appkit import assert_no_live_markup, assert_ok, english_leftovers, open_app, rendered
+from .appkit import (assert_no_live_markup, assert_ok, english_leftovers, open_app,
+                     open_in_filipino, rendered)
 
 SENTENCE = "alice says the movie was good . she is happy ."
 HOSTILE = "<script>alert(1)</script> [click](http://evil) ![x](http://evil/x.png) :red[x] <b>bold</b>"
@@ -27,12 +28,6 @@ def filipino():
     with i18n.speaking("fil"):
         yield
 
-
-def open_in_filipino(page: str, **query: str):
-    at = open_app(page, lang="fil", **query)
-    at.run()
-    assert_ok(at)
-    return at
 
 
 def labels(elements) -> list[str]:

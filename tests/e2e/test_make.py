@@ -2,12 +2,11 @@
 thread, Stop keeps what was learnt, and a lesson model uploads through the file inputs."""
 from __future__ import annotations
 
-import io
 from urllib.parse import quote
 
 import pytest
-import torch
-from torch import nn
+
+from ..app.appkit import LESSON_TOKENS, lesson_weights
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +16,6 @@ JS_POINTS = f"""() => {{
   const data = d && (d._fullData || d.data);
   return data && data[0] && data[0].x ? data[0].x.length : 0;
 }}"""
-TOKENS = ["<pad>", "<unk>", "the", "match", "was", "won"]
 
 
 def slider_to(page, key: str, edge: str) -> None:
@@ -47,15 +45,6 @@ def test_training_curves_grow_live_and_stop_keeps_the_model(page, app_url, artif
     page.screenshot(path=str(artifacts / "train.png"), full_page=True)
 
 
-def lesson_weights() -> bytes:
-    torch.manual_seed(0)
-    state = {"embedding.weight": nn.Embedding(len(TOKENS), 4).weight.data}
-    state.update({f"rnn.{k}": v for k, v in nn.LSTM(4, 3, batch_first=True).state_dict().items()})
-    state.update({f"fc.{k}": v for k, v in nn.Linear(3, 4).state_dict().items()})
-    buffer = io.BytesIO()
-    torch.save(state, buffer)
-    return buffer.getvalue()
-
 
 def upload(page, app_url, weights: bytes) -> None:
     page.goto(f"{app_url}/your_model?text={quote('the match was won')}")
@@ -63,7 +52,7 @@ def upload(page, app_url, weights: bytes) -> None:
     page.locator(".st-key-lesson_weights input[type=file]").set_input_files(
         {"name": "model.pt", "mimeType": "application/octet-stream", "buffer": weights})
     page.locator(".st-key-lesson_vocab input[type=file]").set_input_files(
-        {"name": "vocab.txt", "mimeType": "text/plain", "buffer": "\n".join(TOKENS).encode()})
+        {"name": "vocab.txt", "mimeType": "text/plain", "buffer": "\n".join(LESSON_TOKENS).encode()})
     for name in ("model.pt", "vocab.txt"):
         page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
     page.wait_for_load_state("networkidle")

@@ -121,6 +121,7 @@ function chain(inst, chart, defs, top) {
   inst.blocks = data.tokens.map((token, t) => {
     const x = left + t * cw;
     const g = svg("g", { class: "block" }, chart);
+    svg("title", {}, g).textContent = `${t} · ${token}`;        // the whole token, when clipped
     const box = svg("rect", { x: x + 4, y, width: cw - 8, height: h, rx: 6 * s,
       fill: data.colours.block, stroke: data.colours.accent, "stroke-width": 1.2 * s }, g);
     const chars = Math.max(2, Math.floor((cw - 10) / (7.5 * s)));
@@ -148,7 +149,7 @@ function heatmap(inst, chart, state, top) {
   label(chart, legendX, top + 12 * s, "−" + state.range.toFixed(1), { class: "index", "text-anchor": "end" });
   svg("rect", { x: legendX + 4, y: top + 3 * s, width: 90 * s, height: 10 * s, fill: "url(#live-state)" }, chart);
   label(chart, legendX + 98 * s, top + 12 * s, "+" + state.range.toFixed(1), { class: "index" });
-  label(chart, 4, y0 + (H * rh) / 2, data.words.unit, { class: "axis" });
+  axisTitle(chart, y0 + (H * rh) / 2, data.words.unit, s);
   label(chart, left - 6, y0 + rh, "0", { class: "index", "text-anchor": "end" });
   label(chart, left - 6, y0 + H * rh, String(H - 1), { class: "index", "text-anchor": "end" });
   const cells = svg("g", { class: "heatmap", "data-letter": state.letter, "data-top": y0, "data-rh": rh });
@@ -164,6 +165,11 @@ function heatmap(inst, chart, state, top) {
   inst.areas.push({ state, top: y0, bottom: y0 + H * rh, rh });
   outline(inst, chart, y0, H * rh);
   return y0 + H * rh;
+}
+
+function axisTitle(chart, y, text, s) {
+  const x = 16 * s;
+  label(chart, x, y, text, { class: "axis", "text-anchor": "middle", transform: `rotate(-90 ${x} ${y})` });
 }
 
 function outline(inst, chart, y, height) {
@@ -187,7 +193,7 @@ function classLines(inst, chart, top) {
   svg("rect", { x: left, y: y0, width: pred.probs.length * cw, height: h, class: "frame" }, chart);
   label(chart, left - 6, y0 + 8 * s, "1", { class: "index", "text-anchor": "end" });
   label(chart, left - 6, y0 + h, "0", { class: "index", "text-anchor": "end" });
-  label(chart, 4, y0 + h / 2, data.words.probability.slice(0, 6) + ".", { class: "axis" });
+  axisTitle(chart, y0 + h / 2, data.words.probability, s);
   pred.labels.forEach((_, c) => {
     const points = pred.probs.map((row, t) => `${left + t * cw + cw / 2},${y0 + (1 - row[c]) * h}`);
     svg("polyline", { points: points.join(" "), fill: "none", "stroke-width": 2.5 * s,
@@ -252,6 +258,7 @@ function gates(inst, step) {
   const { data } = inst, s = data.scale || 1, panel = inst.gatesPanel;
   panel.replaceChildren();
   tag("div", "title", panel, `${data.words.inside} x${sub(step)} · ${data.tokens[step]}`);
+  legend(panel, data, s);
   const rows = data.gates.map((g) => ({ label: g.label, values: g.values[step], diverging: g.diverging, range: 1 }));
   if (data.cellState) rows.push({ label: data.cellState.title, values: data.cellState.values[step], diverging: true, range: data.cellState.range });
   rows.push({ label: data.hidden.title, values: data.hidden.values[step], diverging: true, range: 1 });
@@ -273,6 +280,17 @@ function gates(inst, step) {
   });
   pic.onmousemove = (e) => tipFor(inst, e, e.target.dataset && e.target.dataset.tip);
   pic.onmouseleave = () => { inst.tip.style.display = "none"; };
+}
+
+function legend(panel, data, s) {
+  const pic = svg("svg", { width: 260 * s, height: 16 * s, class: "legend" }, panel);
+  const defs = svg("defs", {}, pic);
+  gradient(defs, "live-gate-legend", data.colours.gate);
+  label(pic, 0, 12 * s, data.words.gate_scale, { class: "index" });
+  const x = 8 + 7 * s * data.words.gate_scale.length;
+  label(pic, x, 12 * s, "0", { class: "index" });
+  svg("rect", { x: x + 10 * s, y: 2 * s, width: 80 * s, height: 10 * s, fill: "url(#live-gate-legend)" }, pic);
+  label(pic, x + 94 * s, 12 * s, "1", { class: "index" });
 }
 
 function prediction(inst, step) {
