@@ -5,7 +5,8 @@ or a rerun never pays for CSV, JSON or HTML nobody asked for.
 """
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
 
@@ -16,6 +17,7 @@ from rnnviz.ui import controls
 
 UNIT = "unit"           # the Flags page's URL name (rnnviz.ui.units.UNIT)
 LANG = "lang"           # rnnviz.ui.language.LANG
+PAGE_PATHS = {p.stem for p in (Path(__file__).resolve().parents[2] / "views").glob("*.py")}   # st.Page url paths
 
 
 def view_query() -> dict[str, str]:
@@ -31,11 +33,18 @@ def view_query() -> dict[str, str]:
 def view_link() -> str:
     """The full link (app URL + page + query) when the browser told us the URL, else "?…"."""
     query = "?" + urlencode(view_query(), quote_via=quote)
-    base = st.context.url
-    if not base:
+    if not st.context.url:
         return query
     page = st.session_state.get(controls.LAST_PAGE) or ""
-    return base.rstrip("/") + ("/" + page if page else "") + query
+    return app_url(st.context.url) + ("/" + page if page else "") + query
+
+
+def app_url(url: str) -> str:
+    """The app's own address from the address of one of its pages: the browser reports the page
+    it opened on ("http://host/base/flags?unit=3"), which is not always the page shown now."""
+    path = urlsplit(url)._replace(query="", fragment="").geturl().rstrip("/")
+    head, _, last = path.rpartition("/")
+    return head if last in PAGE_PATHS and "//" in head else path
 
 
 def share(trace: Trace | None = None, name: str = "view") -> None:

@@ -8,7 +8,7 @@ import pytest
 
 import rnnviz
 from rnnviz.figures import theme
-from rnnviz.ui import tour
+from rnnviz.ui import share, tour
 
 from .appkit import assert_ok, charts, cursor, live_view, open_app, rendered
 
@@ -163,3 +163,15 @@ def test_every_page_offers_the_exports():
         assert {"Trace as JSON", "States and gates (CSV)", "Per token (CSV)"} <= set(labels), page
         if page != "views/tour.py":
             assert any(label.startswith("HTML") for label in labels), f"{page} offers no figure as HTML"
+
+
+@pytest.mark.parametrize("opened, app", [
+    ("http://host:8501/step_through", "http://host:8501"),
+    ("http://host:8501/", "http://host:8501"),
+    ("http://host:8501", "http://host:8501"),
+    ("http://host/base/flags?unit=3", "http://host/base"),
+    ("http://host/base", "http://host/base"),
+])
+def test_a_link_is_built_on_the_app_address_not_the_page_it_opened_on(opened, app):
+    """The browser reports the page the session opened on; the link adds the page shown now."""
+    assert share.app_url(opened) == app
