@@ -134,6 +134,28 @@ def test_buttons_clicks_and_autoplay_move_the_view(page, app_url):
     assert view_step(page) == played, "Space stops autoplay"
 
 
+def test_the_server_follows_a_step_it_has_heard_before(page, app_url):
+    """Step 2, an example resets the cursor to 0 on the server, step to 2 again: the URL says 2."""
+    page.goto(link(app_url, text=SENTENCE))
+    wait_for_view(page)
+    focus_page(page)
+    press(page, "ArrowRight", 1)
+    press(page, "ArrowRight", 2)
+    wait_for_url_step(page, 2)
+    example = "tom near the dogs says the film was great . he is happy ."
+    page.locator(".st-key-example_pick").get_by_text(example, exact=True).click()
+    page.wait_for_function(
+        "(want) => { const h = document.querySelector('[data-testid=\"stBidiComponentIsolated\"]');"
+        " return h && h.shadowRoot.querySelector('.live').dataset.sentence === want; }",
+        arg=" ".join(tokenize(example)), timeout=30_000)
+    assert view_step(page) == 0
+    wait_for_url_step(page, 0)
+    focus_page(page)
+    press(page, "ArrowRight", 1)
+    press(page, "ArrowRight", 2)
+    wait_for_url_step(page, 2)
+
+
 def test_a_typed_sentence_redraws_the_view_with_its_numbers(page, app_url):
     page.goto(app_url + "/step_through")
     wait_for_view(page)

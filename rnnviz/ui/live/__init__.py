@@ -17,7 +17,7 @@ from rnnviz.trace import Trace
 from rnnviz.ui import controls
 
 HERE = Path(__file__).resolve().parent
-KEY = "live"            # the component's key; its state holds {"step": t}
+KEY = "live"            # the component's key; its "moved" trigger carries the step the student went to
 
 _component = st.components.v2.component(
     "rnnviz_live", html='<div class="live"></div>',
@@ -27,14 +27,13 @@ _component = st.components.v2.component(
 def live_stepper(trace: Trace, step: int, *, head_label: str, scale: float) -> None:
     """The view with its cursor at `step`; a move in the browser lands in session_state[STEP]."""
     view = live_view(trace, step, head_label=head_label, scale=scale)
-    _component(data=view, key=KEY, default={"step": view["step"]},
-               on_step_change=lambda: _moved(trace.steps))
+    _component(data=view, key=KEY, on_moved_change=lambda: _moved(trace.steps))
 
 
 def _moved(steps: int) -> None:
     """The browser moved the cursor: the session follows (before the rerun draws anything)."""
-    state = st.session_state.get(KEY) or {}
-    step = state.get("step") if isinstance(state, dict) else getattr(state, "step", None)
+    event = st.session_state.get(KEY) or {}
+    step = event.get("moved") if isinstance(event, dict) else getattr(event, "moved", None)
     if isinstance(step, int) and 0 <= step < steps:
         st.session_state[controls.STEP] = step
 

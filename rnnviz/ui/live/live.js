@@ -1,6 +1,6 @@
 // The step-through view, drawn in the browser from one payload per sentence
 // (rnnviz/figures/live.py). A step only moves the cursor here: no round trip to the server.
-// The server hears the step a moment later (setStateValue, debounced) to keep the URL, the
+// The server hears the step a moment later (a "moved" trigger, debounced) to keep the URL, the
 // share link and teacher mode in step. Tokens are user text: they are only ever set with
 // textContent, never as HTML.
 
@@ -354,7 +354,7 @@ function go(inst, step) {
   clearTimeout(inst.timer);
   inst.timer = setTimeout(() => {
     inst.sent = inst.step;
-    inst.setStateValue("step", inst.step);
+    inst.setTriggerValue("moved", inst.step);   // an event: the same step twice still counts
   }, SYNC_MS);
 }
 
@@ -391,11 +391,11 @@ function onKey(inst, e) {
 }
 
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { data, parentElement, setTriggerValue } = component;
   const root = parentElement.querySelector(".live");
   const inst = parentElement.__rnnvizLive || (parentElement.__rnnvizLive = { step: 0, sent: null });
   inst.root = root;
-  inst.setStateValue = setStateValue;
+  inst.setTriggerValue = setTriggerValue;
   if (inst.id !== data.id) {                 // a new sentence, model, language or size
     inst.id = data.id;
     inst.areas = [];
