@@ -81,7 +81,7 @@ function build(inst, root, data) {
   inst.tip = tag("div", "tip", root);
   const width = Math.max(320, (root.clientWidth || 960) - 8);
   const left = Math.round(70 * s);
-  const cw = Math.round(Math.min(84 * s, Math.max(30 * s, (width - left - 12) / Math.max(T, 1))));
+  const cw = Math.round(Math.min(84 * s, Math.max(38 * s, (width - left - 12) / Math.max(T, 1))));
   inst.left = left; inst.cw = cw;
   const chart = svg("svg", { class: "grid", "data-left": left, "data-cw": cw }, scroll);
   inst.chart = chart;
