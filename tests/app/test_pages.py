@@ -119,3 +119,28 @@ def test_the_sentence_and_step_follow_to_another_page(page):
         assert at.slider(key="step").value == 2, "the step is lost on the switch"
     if live_view(at):
         assert live_view(at)["step"] == 2, "the step is lost on the switch"
+
+
+@pytest.mark.parametrize("page", ["views/anatomy.py", "views/compare.py"])
+def test_autoplay_steps_about_once_a_second_and_stops(page):
+    """The pages with a server-side cursor (stepper.py): autoplay ticks on reruns a second apart."""
+    import time
+
+    at = open_app(page=page, text=SENTENCE)
+    at.toggle(key="play").set_value(True).run()
+    seen = [cursor(at)]
+    for _ in range(3):
+        time.sleep(1.05)
+        last_tick = time.monotonic()
+        at.run()
+        assert_ok(at)
+        seen.append(cursor(at))
+    assert [b - a for a, b in zip(seen, seen[1:])] == [1, 1, 1], f"autoplay cursor went {seen}"
+    if time.monotonic() - last_tick < 0.8:               # a rerun within the second: no extra step
+        at.run()
+        assert cursor(at) == seen[-1], "a rerun between ticks stepped again"
+    at.toggle(key="play").set_value(False).run()
+    stopped = cursor(at)
+    time.sleep(1.05)
+    at.run()
+    assert cursor(at) == stopped, "autoplay kept stepping after it was switched off"

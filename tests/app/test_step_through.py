@@ -1,4 +1,4 @@
-"""The Step-through page in AppTest: typing, the model, the step controls, autoplay, the URL,
+"""The Step-through page in AppTest: typing, the model, the live view's data and step, the URL,
 and the sentences and links a student (or a prankster) may throw at it."""
 from __future__ import annotations
 
