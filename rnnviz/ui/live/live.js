@@ -136,6 +136,8 @@ function chain(inst, chart, defs, top) {
     if (t === 0) label(g, x + cw - 2, y + h + 14 * s, carried + " →", { class: "index" });
     return { box, word };
   });
+  const end = left + data.tokens.length * cw - 4;
+  if (end - left > 200 * s) label(chart, end, y + h + 14 * s, data.words.shared, { class: "index", "text-anchor": "end" });
   return y + h + 18 * s;
 }
 
