@@ -8,13 +8,15 @@ from rnnviz.ui.stepper import chart
 
 name, text, size = controls.page_top(t("step.title"), t("step.intro"))
 
-FIGURES = {   # the live view's parts as plotly figures: shown on demand, downloadable as HTML
-    "chain": lambda trace, step: figures.unrolled_figure(trace, step, head_label=controls.head_label(name),
-                                                         scale=size),
-    "hidden": lambda trace, step: figures.state_heatmap_figure(trace, "hidden", step=step, scale=size),
-    "cell": lambda trace, step: figures.state_heatmap_figure(trace, "cell", step=step, scale=size),
-    "gates": lambda trace, step: figures.gate_strips_figure(trace, step, scale=size),
-    "prediction": lambda trace, step: figures.prediction_figure(trace, step, scale=size),
+FIGURES = {   # the live view's parts as plotly figures (at a step, of a layer and direction)
+    "chain": lambda trace, step, where: figures.unrolled_figure(
+        trace, step, head_label=controls.head_label(name), scale=size),
+    "hidden": lambda trace, step, where: figures.state_heatmap_figure(
+        trace, "hidden", *where, step=step, scale=size),
+    "cell": lambda trace, step, where: figures.state_heatmap_figure(
+        trace, "cell", *where, step=step, scale=size),
+    "gates": lambda trace, step, where: figures.gate_strips_figure(trace, step, *where, scale=size),
+    "prediction": lambda trace, step, where: figures.prediction_figure(trace, step, scale=size),
 }
 
 
@@ -24,19 +26,21 @@ def at_cursor() -> None:
     trace = loaders.get_trace(name, text)
     step = controls.cursor(trace.steps)
     controls.remember_step(step)
-    live.live_stepper(trace, step, head_label=controls.head_label(name), scale=size)
+    where = live.slice_picker(trace)
+    live.live_stepper(trace, step, head_label=controls.head_label(name), scale=size, layer=where[0],
+                      direction=where[1])
     if controls.teaching():
         teacher.predict_then_reveal(name, text, trace, step)
     kinds = [k for k in FIGURES if k != "cell" or trace.cell is not None]
     if st.toggle(t("step.as_figures"), key="as_figures", help=t("step.as_figures_help")):
         for kind in kinds:
-            chart(FIGURES[kind](trace, step), kind, download=True)
+            chart(FIGURES[kind](trace, step, where), kind, download=True)
     else:
         with st.container(horizontal=True):
             for kind in kinds:                        # each built only when its button is clicked
                 st.download_button(
-                    f"HTML · {t(f'step.part.{kind}')}", lambda k=kind: export.figure_html(FIGURES[k](trace, step)),
-                    f"rnnviz-{kind}.html", mime="text/html", on_click="ignore", key=f"{kind}_html",
+                    f"HTML · {t(f'step.part.{kind}')}",
+                    lambda k=kind: export.figure_html(FIGURES[k](trace, step, where)), f"rnnviz-{kind}.html", mime="text/html", on_click="ignore", key=f"{kind}_html",
                     type="tertiary", icon=":material/download:", help=t("step.html_help"))
     share.share(trace, name)
 

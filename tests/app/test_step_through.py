@@ -227,3 +227,28 @@ def test_hostile_text_in_the_link_is_shown_as_text(case):
     assert_no_live_markup(at, f" (?text= {case})")
     at.toggle(key="as_figures").set_value(True).run()
     assert_no_raw_html_in_charts(at)
+
+
+@pytest.mark.parametrize("name, slices, labels", [
+    ("sentiment-bilstm", ["0:0", "0:1"], ["forward", "backward"]),
+    ("story-lstm-2layer", ["0:0", "1:0"], ["layer 0", "layer 1"])])
+def test_a_deep_model_shows_the_layer_and_direction_picked(name, slices, labels):
+    at = open_app(text=SENTENCE, model=name)
+    trace = expected_trace(name, SENTENCE)
+    picker = at.segmented_control(key="live_slice")
+    assert picker.options == labels and picker.value == "0:0"
+    layer, direction = (int(v) for v in slices[1].split(":"))
+    picker.set_value(slices[1]).run()
+    assert_ok(at)
+    view = live_view(at)
+    np.testing.assert_allclose(view["hidden"]["values"], trace.hidden[layer, direction], atol=6e-5)
+    for gate in view["gates"]:
+        np.testing.assert_allclose(gate["values"], trace.gates[gate["name"]][layer, direction], atol=6e-5)
+    at.toggle(key="as_figures").set_value(True).run()
+    np.testing.assert_allclose(heatmap_z(charts(at)["hidden"]), trace.hidden[layer, direction].T, atol=1e-6)
+
+
+def test_a_one_layer_model_has_no_slice_picker():
+    at = open_app(text=SENTENCE)
+    assert not [w for w in at.get("button_group") if getattr(w, "key", None) == "live_slice"]
+    assert "live_slice" not in at.session_state

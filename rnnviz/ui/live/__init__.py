@@ -12,22 +12,44 @@ from pathlib import Path
 
 import streamlit as st
 
+from rnnviz.figures import theme
 from rnnviz.figures.live import live_view
+from rnnviz.i18n import t
 from rnnviz.trace import Trace
 from rnnviz.ui import controls
 
 HERE = Path(__file__).resolve().parent
 KEY = "live"            # the component's key; its "moved" trigger carries the step the student went to
+SLICE = "live_slice"    # which layer and direction a deep model shows: "LAYER:DIRECTION"
 
 _component = st.components.v2.component(
     "rnnviz_live", html='<div class="live"></div>',
     css=(HERE / "live.css").read_text(encoding="utf-8"), js=(HERE / "live.js").read_text(encoding="utf-8"))
 
 
-def live_stepper(trace: Trace, step: int, *, head_label: str, scale: float) -> None:
-    """The view with its cursor at `step`; a move in the browser lands in session_state[STEP]."""
-    view = live_view(trace, step, head_label=head_label, scale=scale)
+def live_stepper(trace: Trace, step: int, *, head_label: str, scale: float, layer: int = 0,
+                 direction: int = 0) -> None:
+    """The view of one (layer, direction) with its cursor at `step`; a move in the browser lands
+    in session_state[STEP]."""
+    view = live_view(trace, step, head_label=head_label, scale=scale, layer=layer, direction=direction)
     _component(data=view, key=KEY, on_moved_change=lambda: _moved(trace.steps))
+
+
+def slice_picker(trace: Trace) -> tuple[int, int]:
+    """Which layer and direction to show, for a model with more than one (else (0, 0))."""
+    layers, directions = trace.hidden.shape[:2]
+    if layers * directions == 1:
+        return 0, 0
+    labels = {f"{layer}:{direction}": " · ".join(
+        ([t("fig.common.layer", layer=layer)] if layers > 1 else [])
+        + ([theme.DIRECTION_LABELS[direction]] if directions > 1 else []))
+        for layer in range(layers) for direction in range(directions)}
+    if st.session_state.get(SLICE) not in labels:
+        st.session_state.pop(SLICE, None)
+    picked = st.segmented_control(t("live.slice"), list(labels), key=SLICE, default="0:0", required=True,
+                                  format_func=labels.get, help=t("live.slice_help"))
+    layer, direction = (int(v) for v in (picked or "0:0").split(":"))
+    return layer, direction
 
 
 def _moved(steps: int) -> None:
