@@ -237,3 +237,23 @@ def test_link_parameters_never_become_links(page, app_url, param):
     found, dialogs = open_and_collect(page, link(app_url, text=SENTENCE, **{param: value}))
     assert not dialogs
     assert found["links"] == 0, f"?{param}={value} was rendered as a live link"
+
+
+def test_teacher_mode_steps_with_the_keys_and_reveals_with_enter(page, app_url):
+    page.goto(link(app_url, text=SENTENCE, teacher="1"))
+    wait_for_view(page)
+    assert not page.locator('[data-testid="stSidebar"]').is_visible(), "teacher mode hides the sidebar"
+    focus_page(page)
+    press(page, "ArrowRight", 1)
+    wait_for_url_step(page, 1)
+    tokens = tokenize(SENTENCE)
+    question = page.get_by_text(f"“{tokens[2]}”")            # the question names the next token
+    question.first.wait_for(timeout=10_000)
+    assert page.locator('[data-testid="stAlertContentSuccess"]').count() == 0, "the answer waits"
+    focus_page(page)
+    page.keyboard.press("Enter")
+    page.locator('[data-testid="stAlertContentSuccess"]').first.wait_for(timeout=10_000)
+    press(page, "ArrowRight", 2)
+    wait_for_url_step(page, 2)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stAlertContentSuccess\"]')",
+                           timeout=10_000)
