@@ -52,6 +52,11 @@ def catalogue(lang: str) -> dict[str, str]:
     return json.loads((FOLDER / f"{lang}.json").read_text(encoding="utf-8"))
 
 
+def known(key: str) -> bool:
+    """True when the catalogues have `key` (for texts that exist only for some names)."""
+    return key in catalogue(DEFAULT)
+
+
 def t(key: str, /, lang: str | None = None, **fields) -> str:
     """The text under `key` in `lang` (default: the current language), its {fields} filled in.
 

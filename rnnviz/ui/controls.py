@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from rnnviz.errors import RnnvizError
-from rnnviz.i18n import t
+from rnnviz.i18n import known, t
 from rnnviz.text import MAX_CHARS, MAX_TOKENS, tokenize
 from rnnviz.ui import loaders
 
@@ -120,13 +120,19 @@ def model_picker() -> str | None:
     default = names.index(DEFAULT_MODEL) if DEFAULT_MODEL in names else 0
     name = st.sidebar.selectbox(t("controls.model_label"), names, index=default, key=MODEL,
                                 bind="query-params", help=t("controls.model_help"))
-    st.sidebar.caption(task_title(task_of(name)) + " — " + loaders.card(name).get("description", ""))
+    st.sidebar.caption(task_title(task_of(name)) + " — " + model_description(name))
     try:
         loaders.get_model(name)
     except RnnvizError as err:
         st.error(t("controls.model_unopenable", name=md_escape(name), why=md_escape(str(err))), icon="⚠️")
         return None
     return name
+
+
+def model_description(name: str) -> str:
+    """A bundled model's one line in the current language; another model's line from its card."""
+    key = f"controls.model.{name}"
+    return t(key) if known(key) else loaders.card(name).get("description", "")
 
 
 def sentence_box(model_name: str) -> str:

@@ -46,3 +46,15 @@ def test_t_follows_the_language_spoken_and_fills_fields():
 def test_a_missing_key_is_an_error():
     with pytest.raises(KeyError):
         i18n.t("no.such.key")
+
+
+def test_every_bundled_model_has_its_card_line_in_both_languages():
+    """The English line is the card's own description word for word, so the two cannot drift."""
+    from rnnviz.checkpoints import MODELS_DIR, read_card
+    from rnnviz.recipes import RECIPES
+    for name in RECIPES:
+        key = f"controls.model.{name}"
+        assert i18n.known(key), name
+        assert i18n.t(key, lang="en") == read_card(MODELS_DIR / f"{name}.json")["description"]
+        assert i18n.t(key, lang="fil") != i18n.t(key, lang="en")
+    assert not i18n.known("controls.model.my-own-model")
