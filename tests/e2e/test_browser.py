@@ -134,6 +134,17 @@ def test_buttons_clicks_and_autoplay_move_the_view(page, app_url):
     assert view_step(page) == played, "Space stops autoplay"
 
 
+def test_a_narrower_window_redraws_the_view_at_the_same_step(page, app_url):
+    page.goto(link(app_url, text=SENTENCE, step="4"))
+    wait_for_view(page)
+    wide = float(page.locator(".live svg.grid").get_attribute("data-cw"))
+    page.set_viewport_size({"width": 900, "height": 1000})
+    page.wait_for_function(
+        f"() => {{ const h = document.querySelector('[data-testid=\"stBidiComponentIsolated\"]');"
+        f" return Number(h.shadowRoot.querySelector('svg.grid').dataset.cw) < {wide}; }}", timeout=10_000)
+    assert view_step(page) == outline_column(page) == 4
+
+
 def test_the_server_follows_a_step_it_has_heard_before(page, app_url):
     """Step 2, an example resets the cursor to 0 on the server, step to 2 again: the URL says 2."""
     page.goto(link(app_url, text=SENTENCE))

@@ -64,7 +64,7 @@ function build(inst, root, data) {
   root.style.setProperty("--scale", s);
   const bar = tag("div", "bar", root);
   inst.prev = tag("button", "step", bar, "← " + data.words.previous);
-  inst.play = tag("button", "step play", bar, "▶ " + data.words.play);
+  inst.play = tag("button", "step play", bar, (inst.playing ? "❚❚ " : "▶ ") + (inst.playing ? data.words.pause : data.words.play));
   inst.next = tag("button", "step", bar, data.words.next + " →");
   inst.range = tag("input", "range", bar);
   Object.assign(inst.range, { type: "range", min: 0, max: Math.max(0, T - 1), step: 1 });
@@ -79,6 +79,7 @@ function build(inst, root, data) {
   const scroll = tag("div", "scroll", root);
   inst.scroll = scroll;
   inst.tip = tag("div", "tip", root);
+  inst.width = root.clientWidth;
   const width = Math.max(320, (root.clientWidth || 960) - 8);
   const left = Math.round(70 * s);
   const cw = Math.round(Math.min(84 * s, Math.max(38 * s, (width - left - 12) / Math.max(T, 1))));
@@ -360,6 +361,19 @@ function go(inst, step) {
   }, SYNC_MS);
 }
 
+// the page got wider or narrower (sidebar, window): draw again at the new width, same step
+function refit(inst) {
+  clearTimeout(inst.refitTimer);
+  inst.refitTimer = setTimeout(() => {
+    const width = inst.root.clientWidth;
+    if (!inst.data || !width || Math.abs(width - (inst.width || 0)) < 40) return;
+    const step = inst.step;
+    inst.areas = [];
+    build(inst, inst.root, inst.data);
+    show(inst, step);
+  }, 150);
+}
+
 function togglePlay(inst) {
   const words = inst.data.words;
   if (inst.playing) {
@@ -411,5 +425,11 @@ export default function (component) {
   if (inst.onKey) document.removeEventListener("keydown", inst.onKey);
   inst.onKey = (e) => onKey(inst, e);
   document.addEventListener("keydown", inst.onKey);
-  return () => document.removeEventListener("keydown", inst.onKey);
+  if (inst.resized) inst.resized.disconnect();
+  inst.resized = new ResizeObserver(() => refit(inst));
+  inst.resized.observe(root);
+  return () => {
+    document.removeEventListener("keydown", inst.onKey);
+    inst.resized.disconnect();
+  };
 }
