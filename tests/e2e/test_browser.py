@@ -62,6 +62,12 @@ def press(page, key: str, expected: int) -> None:
     assert view_step(page) == outline_column(page) == expected
 
 
+def wait_for_sentence_box(page, text: str) -> None:
+    """The sentence box holds `text` (it is drawn a moment before its value arrives)."""
+    page.wait_for_function("(want) => document.querySelector('.st-key-text textarea')?.value === want",
+                           arg=text, timeout=10_000)
+
+
 def hover_value(page, column: int, unit: int, letter: str = "h") -> str:
     """The tooltip the view shows over one heatmap cell."""
     grid = page.locator(".live svg.grid")
@@ -199,8 +205,7 @@ def test_the_sentence_and_step_follow_to_the_other_pages(page, app_url):
     page.locator('[data-testid="stSidebarNav"] a', has_text="Cell anatomy").click()
     page.wait_for_url(re.compile(r"/anatomy"), timeout=30_000)
     page.wait_for_selector(SLIDER, timeout=60_000)
-    assert page.locator(".st-key-text textarea").input_value() == SENTENCE, (
-        f"Cell anatomy lost the sentence (URL now {page.url})")
+    wait_for_sentence_box(page, SENTENCE)                # Cell anatomy keeps the sentence
     page.wait_for_selector(CHART, timeout=30_000)
     assert int(page.locator(SLIDER).get_attribute("aria-valuenow") or page.evaluate(
         f"() => document.querySelector('{SLIDER}').value")) == 3, "Cell anatomy lost the step"
@@ -238,7 +243,7 @@ def test_hostile_text_is_shown_as_text(page, app_url):
     found, dialogs = open_and_collect(page, link(app_url, text=HOSTILE))
     assert not dialogs, f"typed text ran script: {dialogs}"
     assert found == {"links": 0, "images": 0, "bold": 0, "scripts": 0, "red": 0}, found
-    assert page.locator(".st-key-text textarea").input_value() == HOSTILE
+    wait_for_sentence_box(page, HOSTILE)
     assert page.locator(VIEW).get_attribute("data-sentence") == " ".join(tokenize(HOSTILE)), "drawn as text"
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from rnnviz import i18n
 
-from .test_browser import focus_page, press, wait_for_url_step, wait_for_view, view_step
+from .test_browser import (focus_page, press, view_step, wait_for_sentence_box, wait_for_url_step,
+                           wait_for_view)
 
 pytestmark = pytest.mark.e2e
 
@@ -73,6 +74,6 @@ def test_a_copied_flags_link_reopens_the_same_unit(page, app_url, browser):
         other.wait_for_selector(".st-key-unit", timeout=60_000)
         assert unit_shown(other) == FILIPINO["flags.fig.unit"].format(index=8)
         assert other.locator("h1").first.inner_text() == FILIPINO["flags.title"]
-        assert other.locator(".st-key-text textarea").input_value() == SENTENCE
+        wait_for_sentence_box(other, SENTENCE)
     finally:
         context.close()
