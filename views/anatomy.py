@@ -3,6 +3,7 @@ import streamlit as st
 
 from rnnviz.figures import theme
 from rnnviz.figures.anatomy import cell_terms, gate_equations_figure, simple_cell_figure
+from rnnviz.figures.common import slice_name
 from rnnviz.i18n import t
 from rnnviz.ui import controls, loaders
 from rnnviz.ui.stepper import chart, stepper
@@ -26,12 +27,7 @@ def where(spec) -> tuple[int, int]:
     cells = [(layer, d) for layer in range(spec.layers) for d in range(spec.directions)]
     if len(cells) == 1:
         return cells[0]
-
-    def label(layer, d):
-        return " · ".join(([t("anatomy.layer", layer=layer)] if spec.layers > 1 else [])
-                          + ([theme.DIRECTION_LABELS[d]] if spec.directions > 1 else []))
-
-    labels = [label(*cell) for cell in cells]      # in this run's language, whoever formats the options
+    labels = [slice_name(spec.layers, spec.directions, *cell) for cell in cells]   # in this run's language
     pick = st.segmented_control(t("anatomy.which_cell"), range(len(cells)), format_func=labels.__getitem__,
                                 default=0, required=True, key=SLICE)
     return cells[pick or 0]

@@ -58,15 +58,18 @@ def token_axis(trace: Trace, max_ticks: int = MAX_TICKS) -> dict:
                 ticktext=[token_label(trace, t) for t in ticks], range=[-0.5, trace.steps - 0.5])
 
 
+def slice_name(layers: int, directions: int, layer: int, direction: int, lang: str | None = None) -> str:
+    """"layer 1 · backward": what names one (layer, direction) of a model with more than one
+    layer or direction ("" for a one-layer, one-way model); in `lang` (default: the current one)."""
+    parts = [i18n.t("fig.common.layer", lang, layer=layer)] if layers > 1 else []
+    if directions > 1:
+        parts.append(i18n.t(("fig.direction.forward", "fig.direction.backward")[direction], lang))
+    return " · ".join(parts)
+
+
 def slice_title(trace: Trace, name: str, layer: int, direction: int) -> str:
     """`name`, plus the layer and direction when the model has more than one."""
-    layers, directions = trace.hidden.shape[:2]
-    parts = [name]
-    if layers > 1:
-        parts.append(i18n.t("fig.common.layer", layer=layer))
-    if directions > 1:
-        parts.append(theme.DIRECTION_LABELS[direction])
-    return " · ".join(parts)
+    return " · ".join(part for part in (name, slice_name(*trace.hidden.shape[:2], layer, direction)) if part)
 
 
 def step_title(trace: Trace, step: int) -> str:

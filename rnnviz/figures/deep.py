@@ -43,7 +43,7 @@ def _direction_name(direction: int) -> str:
 
 
 def _slice_name(layer: int, direction: int, layers: int, directions: int) -> str:
-    parts = [t("deep.fig.layer", layer=layer)] if layers > 1 else []
+    parts = [t("fig.common.layer", layer=layer)] if layers > 1 else []
     if directions > 1:
         parts.append(_direction_name(direction))
     return " · ".join(parts) or t("deep.fig.only_layer")

@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 from ..i18n import t
 from ..trace import Trace
 from . import theme
-from .common import cell_kind, check_index, symmetric_range, token_axis, token_label
+from .common import cell_kind, check_index, slice_name, symmetric_range, token_axis, token_label
 from .gates import gate_order
 from .predictions import is_language_model
 
@@ -30,9 +30,8 @@ def unit_label(unit: Unit, layers: int = 1, directions: int = 1, lang: str | Non
     """"unit 11", with its layer and direction when the model has more than one; in `lang`
     (default: the current language)."""
     layer, direction, index = unit
-    parts = ([t("flags.fig.layer", lang, layer=layer)] if layers > 1 else []) + (
-        [t(("fig.direction.forward", "fig.direction.backward")[direction], lang)] if directions > 1 else [])
-    return " · ".join(parts + [t("flags.fig.unit", lang, index=index)])
+    where = slice_name(layers, directions, layer, direction, lang)
+    return " · ".join(part for part in (where, t("flags.fig.unit", lang, index=index)) if part)
 
 
 def trace_unit_label(trace: Trace, unit: Unit) -> str:

@@ -14,9 +14,9 @@ from rnnviz import export
 from rnnviz.i18n import t
 from rnnviz.trace import Trace
 from rnnviz.ui import controls
+from rnnviz.ui.language import LANG
 
 UNIT = "unit"           # the Flags page's URL name (rnnviz.ui.units.UNIT)
-LANG = "lang"           # rnnviz.ui.language.LANG
 PAGE_PATHS = {p.stem for p in (Path(__file__).resolve().parents[2] / "views").glob("*.py")}   # st.Page url paths
 
 

@@ -107,7 +107,7 @@ def test_layers_figure_in_filipino(filipino):
     notes = [a.text for a in fig.layout.annotations]
     assert fil("deep.fig.layer_feeds", below=0, above=1) in notes
     forward = f"{FIL['fig.direction.forward']} ({FIL['deep.fig.reads_forward']})"
-    assert f"{fil('deep.fig.layer', layer=1)} · {forward}" in notes
+    assert f"{fil('fig.common.layer', layer=1)} · {forward}" in notes
     assert fil("deep.fig.unit") in axis_titles(fig)
     assert all(fil("deep.fig.token") in d.hovertemplate for d in fig.data)
 

@@ -110,7 +110,7 @@ def test_saturation_figures_in_filipino(filipino):
 
 def test_unit_names_in_filipino(filipino):
     assert unit_label((1, 1, 3), layers=2, directions=2) == " · ".join(
-        [fil("flags.fig.layer", layer=1), i18n.catalogue("fil")["fig.direction.backward"],
+        [fil("fig.common.layer", layer=1), i18n.catalogue("fil")["fig.direction.backward"],
          fil("flags.fig.unit", index=3)])
     assert units.concept_label("female") == fil("units.concept.female")
     assert units.concept_label("female", "en") == i18n.t("units.concept.female", "en")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from rnnviz.figures import theme
+from rnnviz.figures.common import slice_name
 from rnnviz.figures.live import live_view
 from rnnviz.i18n import t
 from rnnviz.trace import Trace
@@ -40,10 +40,8 @@ def slice_picker(trace: Trace) -> tuple[int, int]:
     layers, directions = trace.hidden.shape[:2]
     if layers * directions == 1:
         return 0, 0
-    labels = {f"{layer}:{direction}": " · ".join(
-        ([t("fig.common.layer", layer=layer)] if layers > 1 else [])
-        + ([theme.DIRECTION_LABELS[direction]] if directions > 1 else []))
-        for layer in range(layers) for direction in range(directions)}
+    labels = {f"{layer}:{direction}": slice_name(layers, directions, layer, direction)
+              for layer in range(layers) for direction in range(directions)}
     if st.session_state.get(SLICE) not in labels:
         st.session_state.pop(SLICE, None)
     picked = st.segmented_control(t("live.slice"), list(labels), key=SLICE, default="0:0", required=True,

@@ -62,6 +62,8 @@ function build(inst, root, data) {
   root.dataset.sentence = data.tokens.join(" ");
   const s = data.scale || 1, T = data.tokens.length;
   root.style.setProperty("--scale", s);
+  root.style.setProperty("--block-text", data.colours.blockText);   // theme.py's colours, not the CSS's
+  root.style.setProperty("--muted", data.colours.muted);
   const bar = tag("div", "bar", root);
   inst.prev = tag("button", "step", bar, "← " + data.words.previous);
   inst.play = tag("button", "step play", bar, (inst.playing ? "❚❚ " : "▶ ") + (inst.playing ? data.words.pause : data.words.play));
