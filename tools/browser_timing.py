@@ -11,6 +11,9 @@ Three timings, each over --repeats runs (default 20):
   sentence  type a new sentence, Ctrl+Enter, until the view is redrawn with the new tokens
             (p50 goal ≤ 600 ms)
   session   a new browser context opens the page until the view is drawn (p50 goal ≤ 3 s)
+  anatomy, compare
+            → on Cell anatomy / RNN vs LSTM vs GRU, whose cursor still steps through the server,
+            until the slider has moved and no element is stale (no goal; at most 10 steps each)
 
 Uses /usr/bin/chromium (or --chromium); never `playwright install`. A script, not a test: it
 prints numbers, and exits 1 only if it could not measure. Set RNNVIZ_MODELS_DIR to time the app
@@ -37,7 +40,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SENTENCE = "alice says the movie was good . she is happy ."
 VIEW = ".live rect.outline"         # the step-through view (rnnviz/ui/live), drawn in the browser
-GOALS = {"step": {"p50": 150, "p95": 300}, "sync": {}, "sentence": {"p50": 600}, "session": {"p50": 3000}}
+GOALS = {"step": {"p50": 150, "p95": 300}, "sync": {}, "sentence": {"p50": 600}, "session": {"p50": 3000},
+         "anatomy": {}, "compare": {}}
+SERVER_STEPPED = ("anatomy", "compare")     # pages whose cursor still steps through the server
+SLIDER = '.st-key-step input[type="range"]'
+JS_SLIDER_AT = f"""() => {{
+  const s = document.querySelector('{SLIDER}');
+  return s ? (s.getAttribute('aria-valuenow') || s.value) : null;
+}}"""
 
 JS_VIEW = """() => {
   const host = document.querySelector('[data-testid="stBidiComponentIsolated"]');
@@ -159,6 +169,27 @@ def time_sentences(browser, url: str, repeats: int) -> list[float]:
     return results
 
 
+def time_server_steps(browser, url: str, page_name: str, repeats: int) -> list[float]:
+    """→ on a page with a server-side cursor, until its slider has moved and nothing is stale."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{url}/{page_name}?text={quote(SENTENCE)}")
+    page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=120_000)
+    page.wait_for_timeout(1000)
+    page.locator("h1").first.click()
+    results = []
+    for _ in range(repeats):
+        before = page.evaluate(JS_SLIDER_AT)
+        start = time.perf_counter()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"(b) => ({JS_SLIDER_AT})() !== b && !document.querySelector('[data-stale=\"true\"]')",
+                               arg=before, polling="raf", timeout=30_000)
+        results.append((time.perf_counter() - start) * 1000)
+        page.wait_for_timeout(300)
+    context.close()
+    return results
+
+
 def time_sessions(browser, url: str, repeats: int) -> list[float]:
     results = []
     for _ in range(repeats):
@@ -189,7 +220,8 @@ def summary(name: str, values: list[float]) -> dict:
 def table(results: dict) -> str:
     labels = {"step": "step (→ or Next) → highlight moved", "sync": "step → server has it (URL)",
               "sentence": "new sentence → all charts",
-              "session": "fresh session → first chart"}
+              "session": "fresh session → first chart",
+              **{name: f"{name}: step (→) → figures redrawn" for name in SERVER_STEPPED}}
     lines = [f"{'measure':38} {'n':>3} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  goal"]
     for name, row in results.items():
         goal = ", ".join(f"{k} ≤ {v}" for k, v in row["goal_ms"].items()) or "no goal"
@@ -226,6 +258,8 @@ def main(argv=None) -> int:
                 "sync": summary("sync", synced),
                 "sentence": summary("sentence", time_sentences(browser, url, args.repeats)),
                 "session": summary("session", time_sessions(browser, url, args.repeats)),
+                **{name: summary(name, time_server_steps(browser, url, name, min(args.repeats, 10)))
+                   for name in SERVER_STEPPED},
             }
             browser.close()
     finally:
