@@ -2,8 +2,10 @@
 import streamlit as st
 
 from rnnviz.i18n import t
+from rnnviz.runtime import use_one_thread
 from rnnviz.ui import controls, language, teacher
 
+use_one_thread()        # an entry point chooses the threads; importing rnnviz does not
 st.set_page_config(page_title=t("app.page_title"), page_icon="🔁", layout="wide")
 
 pages = {

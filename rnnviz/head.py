@@ -31,7 +31,7 @@ def pooled(runs: list[list[Run]], pooling: str) -> np.ndarray:
 def features(spec, cells: list[list[Cell]], x: np.ndarray, runs, clamp: Clamp | None) -> np.ndarray:
     """What the head reads after each token t = 0..T-1.  [T, D*H]"""
     top = top_states(runs[-1])                                          # [T, D*H]
-    if spec.head == "lm" or (spec.pooling == "last" and not spec.bidirectional):
+    if spec.head_kind.next_word or (spec.pooling == "last" and not spec.bidirectional):
         return top
     if not spec.bidirectional:
         return np.cumsum(top, axis=0) / np.arange(1, len(top) + 1)[:, None]   # running mean
@@ -49,7 +49,7 @@ def seed_gradient(spec, w_fc: np.ndarray, logits: np.ndarray, k: int, pos: int, 
     dz[k] += 1.0
     d_read = w_fc.T @ dz                                                # [D*H]
     d_top = np.zeros((steps, d_read.size))
-    if spec.head == "lm" or (spec.pooling == "last" and not spec.bidirectional):
+    if spec.head_kind.next_word or (spec.pooling == "last" and not spec.bidirectional):
         d_top[pos] = d_read
     elif spec.pooling == "mean":
         d_top[: pos + 1] = d_read / (pos + 1)

@@ -16,6 +16,7 @@ from torch import nn
 
 from .cells import CELLS, Cell, RNNCell
 from .errors import CheckpointError
+from .registry import CELL_KINDS, HEADS, POOLINGS, CellKind, HeadKind
 from .text import Vocab
 
 LIMITS = {"vocab_size": 200_000, "emb_size": 1024, "hidden_size": 1024, "layers": 4}
@@ -41,9 +42,18 @@ class ModelSpec:
         return 2 if self.bidirectional else 1
 
     @property
+    def cell_kind(self) -> CellKind:
+        """The registry entry of `cell` (torch module, gates, letters)."""
+        return CELL_KINDS[self.cell]
+
+    @property
+    def head_kind(self) -> HeadKind:
+        return HEADS[self.head]
+
+    @property
     def outputs(self) -> int:
         """C: classes for a classifier, the vocabulary for a language model."""
-        return self.vocab_size if self.head == "lm" else len(self.labels)
+        return self.vocab_size if self.head_kind.next_word else len(self.labels)
 
     def to_dict(self) -> dict:
         return {**asdict(self), "labels": list(self.labels)}
@@ -62,19 +72,19 @@ class ModelSpec:
     def validate(self) -> None:
         """Raise a readable CheckpointError unless every field is sensible."""
         problems = []
-        if self.cell not in CELLS:
-            problems.append(f"cell must be one of {', '.join(CELLS)}, not {self.cell!r}")
+        if self.cell not in CELL_KINDS:
+            problems.append(f"cell must be one of {', '.join(CELL_KINDS)}, not {self.cell!r}")
         for name, top in LIMITS.items():
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
                 problems.append(f"{name} must be a whole number from 1 to {top:,}")
-        if self.head not in ("classifier", "lm"):
+        if self.head not in HEADS:
             problems.append("head must be 'classifier' or 'lm'")
-        if self.pooling not in ("last", "mean"):
+        if self.pooling not in POOLINGS:
             problems.append("pooling must be 'last' or 'mean'")
         if self.head == "classifier" and not 2 <= len(self.labels) <= 1000:
             problems.append("a classifier needs between 2 and 1,000 labels")
-        if self.head == "lm" and self.bidirectional:
+        if self.head in HEADS and not self.head_kind.reads_future and self.bidirectional:
             problems.append("a next-word model cannot read the future, so it cannot be bidirectional")
         if self.nonlinearity not in ("tanh", "relu"):
             problems.append("nonlinearity must be 'tanh' or 'relu'")
@@ -93,16 +103,15 @@ class Model(nn.Module):
                 f"The vocabulary has {len(vocab):,} tokens but the model expects {spec.vocab_size:,}.")
         self.spec, self.vocab, self.card = spec, vocab, dict(card or {})
         self.embedding = nn.Embedding(spec.vocab_size, spec.emb_size)
-        recurrent = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[spec.cell]
-        extra = {"nonlinearity": spec.nonlinearity} if spec.cell == "rnn" else {}
-        self.rnn = recurrent(spec.emb_size, spec.hidden_size, num_layers=spec.layers,
+        extra = {"nonlinearity": spec.nonlinearity} if spec.cell_kind.torch_module is nn.RNN else {}
+        self.rnn = spec.cell_kind.torch_module(spec.emb_size, spec.hidden_size, num_layers=spec.layers,
                              bidirectional=spec.bidirectional, batch_first=True, **extra)
         self.fc = nn.Linear(spec.hidden_size * spec.directions, spec.outputs)
 
     @property
     def labels(self) -> list[str]:
         """Names of the C outputs: the classes, or the vocabulary for a language model."""
-        return list(self.vocab.tokens) if self.spec.head == "lm" else list(self.spec.labels)
+        return list(self.vocab.tokens) if self.spec.head_kind.next_word else list(self.spec.labels)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Fused pass for training. ids [B, T], lengths [B] -> logits [B, C] or [B, T, V] (lm)."""
@@ -110,7 +119,7 @@ class Model(nn.Module):
             self.embedding(ids), lengths.cpu(), batch_first=True, enforce_sorted=False)
         out, state = self.rnn(packed)
         out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])  # [B, T, D*H]
-        if self.spec.head == "lm":
+        if self.spec.head_kind.next_word:
             return self.fc(out)                                         # [B, T, V]
         if self.spec.pooling == "mean":
             return self.fc(out.sum(1) / lengths.unsqueeze(1).to(out))    # [B, C]
@@ -125,7 +134,7 @@ class Model(nn.Module):
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
         w = [getattr(self.rnn, f"{name}{suffix}").detach().numpy()
              for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
-        if self.spec.cell == "rnn":
+        if CELLS[self.spec.cell] is RNNCell:
             return RNNCell(*w, nonlinearity=self.spec.nonlinearity)
         return CELLS[self.spec.cell](*w)
 

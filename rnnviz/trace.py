@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from . import head, network
+from .registry import CELL_KINDS, HEADS, CellKind, HeadKind
 from .errors import EmptyTextError, TargetError
 from .text import MAX_TOKENS, tokenize
 
@@ -27,6 +28,7 @@ class Trace:
         grad_cell: [L, D, T] or None    ‖∂L/∂c_t‖ (LSTM only)
         connectivity: [T]               ‖∂L/∂x_t‖, x_t the embedding of token t
         target: what L is, in words
+        kind: the cell kind ("rnn" | "gru" | "lstm"), head: "classifier" | "lm" (see registry)
     """
 
     tokens: list[str]
@@ -41,11 +43,27 @@ class Trace:
     grad_cell: np.ndarray | None
     connectivity: np.ndarray
     target: str
+    kind: str
+    head: str
 
     @property
     def steps(self) -> int:
         """T, the number of tokens."""
         return len(self.tokens)
+
+    @property
+    def cell_kind(self) -> CellKind:
+        """The registry entry of the cell that made this trace (gates, letters, title)."""
+        return CELL_KINDS[self.kind]
+
+    @property
+    def head_kind(self) -> HeadKind:
+        return HEADS[self.head]
+
+    @property
+    def predicts_next_word(self) -> bool:
+        """True for a language model (labels = its vocabulary), False for a classifier."""
+        return self.head_kind.next_word
 
     def to_json(self) -> dict:
         """The fields under their own names; arrays as nested lists, None as null."""
@@ -71,6 +89,7 @@ def trace(model, text: str, target=None, clamp=None) -> Trace:
     """
     r = read(model, text, clamp)
     spec, tokens, labels = model.spec, r.tokens, model.labels
+    carries_cell = spec.cell_kind.carries_cell
     k, pos, described = _resolve_target(spec, labels, tokens, r.probs, target)
     d_top = head.seed_gradient(spec, r.w_fc, r.logits[pos], k, pos, len(tokens))
     grads, d_x = network.backward(r.cells, r.runs, d_top)
@@ -79,14 +98,16 @@ def trace(model, text: str, target=None, clamp=None) -> Trace:
         ids=np.array(r.ids, dtype=np.int64),
         known=np.array(model.vocab.known(tokens), dtype=bool),
         hidden=_stack(r.runs, lambda run: run.h),
-        cell=_stack(r.runs, lambda run: run.c) if spec.cell == "lstm" else None,
-        gates={name: _stack(r.runs, lambda run, n=name: run.gates[n]) for name in r.cells[0][0].gate_names},
+        cell=_stack(r.runs, lambda run: run.c) if carries_cell else None,
+        gates={name: _stack(r.runs, lambda run, n=name: run.gates[n]) for name in spec.cell_kind.gate_names},
         probs=r.probs.astype(np.float32),
         labels=labels,
         grad_hidden=_stack(grads, lambda g: np.linalg.norm(g.h, axis=1)),
-        grad_cell=_stack(grads, lambda g: np.linalg.norm(g.c, axis=1)) if spec.cell == "lstm" else None,
+        grad_cell=_stack(grads, lambda g: np.linalg.norm(g.c, axis=1)) if carries_cell else None,
         connectivity=np.linalg.norm(d_x, axis=1).astype(np.float32),
         target=described,
+        kind=spec.cell,
+        head=spec.head,
     )
 
 
@@ -141,7 +162,7 @@ def _resolve_target(spec, labels, tokens, probs, target) -> tuple[int, int, str]
         k = labels.index(label)
     else:
         raise TargetError(f"{label!r} is not one of the model's outputs.")
-    where = "the whole text" if spec.head == "classifier" and pos == last else f"token {pos} ({tokens[pos]!r})"
+    where = "the whole text" if not spec.head_kind.next_word and pos == last else f"token {pos} ({tokens[pos]!r})"
     return k, pos, f"log p({labels[k]}) after {where}"
 
 

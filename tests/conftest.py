@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from rnnviz.runtime import use_one_thread
+
+use_one_thread()      # the test run is an entry point too: tiny tensors, one thread
+
 
 # The models the pages and the app/browser tests name. Missing ones fail those tests, never skip.
 REQUIRED_MODELS = [f"{task}-{cell}" for task in ("story", "sentiment", "recall")

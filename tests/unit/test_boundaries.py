@@ -30,4 +30,4 @@ def test_public_api_names():
         assert callable(getattr(rnnviz, name))
     fields = list(rnnviz.Trace.__dataclass_fields__)
     assert fields == ["tokens", "ids", "known", "hidden", "cell", "gates", "probs", "labels",
-                      "grad_hidden", "grad_cell", "connectivity", "target"]
+                      "grad_hidden", "grad_cell", "connectivity", "target", "kind", "head"]

@@ -20,8 +20,10 @@ GATES = {"lstm": ["input", "forget", "candidate", "output"],
 CELLS = list(GATES)
 
 
-def make_trace(cell="lstm", T=6, H=8, L=1, D=1, C=3, tokens=None, seed=0) -> Trace:
-    """A synthetic Trace with the engine's shapes and value ranges (no model involved)."""
+def make_trace(cell="lstm", T=6, H=8, L=1, D=1, C=3, tokens=None, seed=0, head=None) -> Trace:
+    """A synthetic Trace with the engine's shapes and value ranges (no model involved); `head`
+    defaults to a next-word model ("lm") when C is a vocabulary's size (more than 10 outputs)."""
+    head = head or ("lm" if C > 10 else "classifier")
     rng = np.random.default_rng(seed)
     shape = (L, D, T, H)
     gates = {g: (np.tanh if g == "candidate" else _sigmoid)(rng.normal(size=shape))
@@ -38,6 +40,7 @@ def make_trace(cell="lstm", T=6, H=8, L=1, D=1, C=3, tokens=None, seed=0) -> Tra
         grad_hidden=np.ones((L, D, T), np.float32),
         grad_cell=np.ones((L, D, T), np.float32) if cell == "lstm" else None,
         connectivity=np.ones(T, np.float32), target="log p(class 0) after the whole text",
+        kind=cell, head=head,
     )
 
 
