@@ -11,10 +11,10 @@ session's `lang`); without one, English. Model inputs (sentences, vocabularies) 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 LANGUAGES = {"en": "English", "fil": "Filipino"}
 DEFAULT = "en"

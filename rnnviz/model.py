@@ -59,7 +59,7 @@ class ModelSpec:
         return {**asdict(self), "labels": list(self.labels)}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ModelSpec":
+    def from_dict(cls, d: dict) -> ModelSpec:
         if not isinstance(d, dict):
             raise CheckpointError("The model card has no valid 'spec'.")
         try:

@@ -61,7 +61,7 @@ class Vocab:
         return [t in self for t in tokens]
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "Vocab":
+    def from_file(cls, path: str | Path) -> Vocab:
         """A token-list file: line i holds the token with id i (as the notebook exports it)."""
         try:
             return cls.from_text(Path(path).read_bytes())
@@ -69,7 +69,7 @@ class Vocab:
             raise CheckpointError(f"Could not read the vocabulary file: {err.strerror}.") from None
 
     @classmethod
-    def from_text(cls, data: str | bytes) -> "Vocab":
+    def from_text(cls, data: str | bytes) -> Vocab:
         """One token per line; a final newline ends the last line rather than adding an empty token."""
         if isinstance(data, bytes):
             try:

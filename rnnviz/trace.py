@@ -9,8 +9,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from . import head, network
-from .registry import CELL_KINDS, HEADS, CellKind, HeadKind
 from .errors import EmptyTextError, TargetError
+from .registry import CELL_KINDS, HEADS, CellKind, HeadKind
 from .text import MAX_TOKENS, tokenize
 
 

@@ -1,4 +1,7 @@
-"""Session-wide test setup: the models every app and browser test needs.
+"""Session-wide test setup: the tiers, and the models every app and browser test needs.
+
+Tiers follow the folders: tests/unit is marked `unit`, tests/app `app`, tests/e2e `e2e`, so
+`pytest -m unit` is the fast inner loop and plain `pytest` runs everything.
 
 Every test reads the bundled models in assets/models/, exactly as the app does; a test that
 needs another folder sets RNNVIZ_MODELS_DIR itself (see tests/app/test_model_folder.py).
@@ -10,6 +13,17 @@ import pytest
 from rnnviz.runtime import use_one_thread
 
 use_one_thread()      # the test run is an entry point too: tiny tensors, one thread
+
+
+TIERS = ("unit", "app", "e2e")
+
+
+def pytest_collection_modifyitems(items):
+    """Mark each test with the tier of the folder it lives in."""
+    for item in items:
+        tier = next((part for part in item.path.parts if part in TIERS), None)
+        if tier is not None:
+            item.add_marker(getattr(pytest.mark, tier))
 
 
 # The models the pages and the app/browser tests name. Missing ones fail those tests, never skip.

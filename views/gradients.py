@@ -4,8 +4,13 @@ import streamlit as st
 from rnnviz.analysis.gradients import gradient_curve, spectral_radius
 from rnnviz.errors import RnnvizError
 from rnnviz.figures import final_prediction, theme
-from rnnviz.figures.gradients import (connectivity_figure, forget_product_figure, gradient_curves_figure,
-                                      label_position, step_gain_figure)
+from rnnviz.figures.gradients import (
+    connectivity_figure,
+    forget_product_figure,
+    gradient_curves_figure,
+    label_position,
+    step_gain_figure,
+)
 from rnnviz.i18n import language, t
 from rnnviz.ui import controls, loaders, share
 from rnnviz.ui.stepper import chart

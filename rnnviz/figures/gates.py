@@ -9,8 +9,7 @@ from .. import i18n
 from ..errors import RnnvizError
 from ..trace import Trace
 from . import theme
-from .common import (cell_kind, check_index, check_slice, slice_title, step_title, symmetric_range,
-                     unit_token_heatmap)
+from .common import cell_kind, check_index, check_slice, slice_title, step_title, symmetric_range, unit_token_heatmap
 
 STRIP_PX = 56        # height of one 1 × H strip at scale 1.0
 GAP_PX = 30          # room above each strip for its title

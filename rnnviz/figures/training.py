@@ -3,7 +3,7 @@ training scrubber's snapshots were taken. Plain history dicts in (train.train's 
 records), a plotly Figure out."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots

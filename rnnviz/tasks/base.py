@@ -8,8 +8,8 @@ concepts (for finding flag units).
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from ..errors import RnnvizError
 

@@ -6,7 +6,7 @@ Clicks on a figure's invisible markers (customdata [step] or [unit, step]) move 
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 

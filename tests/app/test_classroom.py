@@ -10,7 +10,7 @@ import rnnviz
 from rnnviz.figures import theme
 from rnnviz.ui import share, tour
 
-from .appkit import assert_ok, charts, cursor, live_view, open_app, rendered
+from .appkit import assert_ok, charts, live_view, open_app, rendered
 
 SENTENCE = "alice says the movie was good . she is happy ."
 STEP_PAGE = "views/step_through.py"

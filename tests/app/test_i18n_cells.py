@@ -11,8 +11,15 @@ import pytest
 from rnnviz import i18n
 from rnnviz.figures import theme
 
-from .appkit import (assert_no_live_markup, assert_ok, charts, english_leftovers, open_app,
-                     open_in_filipino, rendered, texts)
+from .appkit import (
+    assert_no_live_markup,
+    assert_ok,
+    charts,
+    english_leftovers,
+    open_in_filipino,
+    rendered,
+    texts,
+)
 
 ANATOMY, COMPARE, DEEP = "views/anatomy.py", "views/compare.py", "views/deep.py"
 SENTENCE = "alice says the movie was good . she is happy ."

@@ -10,8 +10,7 @@ from rnnviz.text import MAX_TOKENS, tokenize
 from rnnviz.ui import controls, loaders
 
 from . import appkit
-from .appkit import (assert_no_live_markup, assert_ok, charts, cursor, english_leftovers, rendered,
-                     texts)
+from .appkit import assert_no_live_markup, assert_ok, charts, cursor, english_leftovers, rendered, texts
 
 PAGE = "views/anatomy.py"                 # a page with every shared control (step slider and buttons)
 SENTENCE = "alice says the movie was good . she is happy ."     # 11 tokens, all known to story-*

@@ -8,8 +8,15 @@ import pytest
 from rnnviz import i18n
 from rnnviz.ui import units
 
-from .appkit import (assert_no_live_markup, assert_ok, charts, english_leftovers, open_app,
-                     open_in_filipino, texts, title)
+from .appkit import (
+    assert_no_live_markup,
+    assert_ok,
+    charts,
+    english_leftovers,
+    open_in_filipino,
+    texts,
+    title,
+)
 
 GRADIENTS, FLAGS = "views/gradients.py", "views/flags.py"
 SENTENCE = "alice says the movie was not very good . she is sad ."        # "she" is token 9

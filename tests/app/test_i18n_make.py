@@ -11,8 +11,7 @@ from rnnviz import i18n
 from rnnviz.errors import RnnvizError
 from rnnviz.ui import make
 
-from .appkit import (LESSON_TOKENS, assert_ok, charts, english_leftovers, lesson_weights, open_app,
-                     open_in_filipino)
+from .appkit import LESSON_TOKENS, assert_ok, charts, english_leftovers, lesson_weights, open_in_filipino
 
 TRAIN, LESSON = "views/train.py", "views/your_model.py"
 FIL = i18n.catalogue("fil")

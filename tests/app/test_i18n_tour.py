@@ -12,8 +12,7 @@ from rnnviz import i18n
 from rnnviz.figures import theme
 from rnnviz.ui import teacher, tour
 
-from .appkit import (assert_no_live_markup, assert_ok, english_leftovers, open_app,
-                     open_in_filipino, rendered)
+from .appkit import assert_no_live_markup, assert_ok, english_leftovers, open_app, open_in_filipino, rendered
 
 SENTENCE = "alice says the movie was good . she is happy ."
 HOSTILE = "<script>alert(1)</script> [click](http://evil) ![x](http://evil/x.png) :red[x] <b>bold</b>"

@@ -6,7 +6,7 @@ bundled model (the bundled cards' flag units included)."""
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -21,8 +21,17 @@ from rnnviz.figures.theme import safe
 from rnnviz.train import make_data
 from rnnviz.ui import units
 
-from .appkit import (APP, TIMEOUT, array, assert_no_live_markup, assert_no_raw_html_in_charts, assert_ok,
-                     charts, heatmap_z, texts)
+from .appkit import (
+    APP,
+    TIMEOUT,
+    array,
+    assert_no_live_markup,
+    assert_no_raw_html_in_charts,
+    assert_ok,
+    charts,
+    heatmap_z,
+    texts,
+)
 
 FLAGS, DEEP = "views/flags.py", "views/deep.py"
 SENTENCE = "alice says the movie was good . she is happy ."
@@ -32,18 +41,18 @@ CORPUS = {"empty": "", "1000+ words": LONG, "emoji": "alice 😀 says the 🎬 m
           "only unknown words": "qwzx plorb frimble zzyzx", "one token": "good"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def model(name: str):
     return rnnviz.load_model(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def probe(task: str) -> tuple:
     """The probe set the page ranks units on: the one the model cards were measured on."""
     return tuple(recipes.probe_set(make_data(task), recipes.CARD_PROBE_SEED))
 
 
-@lru_cache(maxsize=None)
+@cache
 def scores(name: str, concept: str) -> list:
     m = model(name)
     return flags.unit_scores(m, list(probe(m.card["task"])), concept)

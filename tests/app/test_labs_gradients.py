@@ -7,7 +7,7 @@ rnnviz.analysis, never with a constant, so the tests hold for whatever the bundl
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -23,8 +23,19 @@ from rnnviz.trace import read
 from rnnviz.train import make_data
 from rnnviz.ui import controls
 
-from .appkit import (array, assert_no_live_markup, assert_no_raw_html_in_charts, assert_ok, charts, cursor,
-                     heatmap_z, highlighted_columns, open_app, texts, title)
+from .appkit import (
+    array,
+    assert_no_live_markup,
+    assert_no_raw_html_in_charts,
+    assert_ok,
+    charts,
+    cursor,
+    heatmap_z,
+    highlighted_columns,
+    open_app,
+    texts,
+    title,
+)
 
 GRADIENTS, COMPARE = "views/gradients.py", "views/compare.py"
 SENTENCE = "alice says the movie was not very good . she is sad ."        # 13 tokens, "she" is token 9
@@ -34,7 +45,7 @@ RECALL_TEXT = "the key is red . the cat sat on the mat . we walked home . what c
 TARGET_LABEL = "What the network must predict: L = log p(this)"
 
 
-@lru_cache(maxsize=None)
+@cache
 def model(name: str):
     return rnnviz.load_model(name)
 

@@ -70,7 +70,7 @@ def models_folder(tmp_path, monkeypatch):
 
 def open_on(folder: Folder, **query):
     at = open_app(text=SENTENCE, **query)
-    from rnnviz.checkpoints import MODELS_DIR                     # the fresh import
+    from rnnviz.checkpoints import MODELS_DIR  # the fresh import
     assert Path(MODELS_DIR) == folder.path, "the app did not read the test's models folder"
     return at
 

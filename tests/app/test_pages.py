@@ -9,8 +9,18 @@ import pytest
 
 from rnnviz.text import tokenize
 
-from .appkit import (APP, ROOT, assert_no_live_markup, assert_no_raw_html_in_charts, assert_ok,
-                     charts, cursor, live_view, open_app, title)
+from .appkit import (
+    APP,
+    ROOT,
+    assert_no_live_markup,
+    assert_no_raw_html_in_charts,
+    assert_ok,
+    charts,
+    cursor,
+    live_view,
+    open_app,
+    title,
+)
 
 SENTENCE = "alice says the movie was good . she is happy ."
 HOSTILE = "<script>alert(1)</script> [click](http://evil) ![x](http://evil/x.png) :red[x] <b>bold</b>"

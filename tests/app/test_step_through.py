@@ -2,7 +2,7 @@
 and the sentences and links a student (or a prankster) may throw at it."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -11,8 +11,18 @@ import rnnviz
 from rnnviz.text import MAX_TOKENS, tokenize
 
 from . import appkit
-from .appkit import (assert_no_live_markup, assert_no_raw_html_in_charts, assert_ok, charts,
-                     heatmap_z, highlighted_columns, live_view, rendered, texts, tick_tokens)
+from .appkit import (
+    assert_no_live_markup,
+    assert_no_raw_html_in_charts,
+    assert_ok,
+    charts,
+    heatmap_z,
+    highlighted_columns,
+    live_view,
+    rendered,
+    texts,
+    tick_tokens,
+)
 
 SENTENCE = "alice says the movie was good . she is happy ."     # 11 tokens, all known to story-*
 
@@ -22,7 +32,7 @@ def open_app(**query):
     return appkit.open_app(page="views/step_through.py", **query)
 
 
-@lru_cache(maxsize=None)
+@cache
 def model(name: str):
     return rnnviz.load_model(name)
 

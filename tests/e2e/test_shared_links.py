@@ -7,8 +7,7 @@ import pytest
 
 from rnnviz import i18n
 
-from .test_browser import (focus_page, press, view_step, wait_for_sentence_box, wait_for_url_step,
-                           wait_for_view)
+from .test_browser import focus_page, press, view_step, wait_for_sentence_box, wait_for_url_step, wait_for_view
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -34,17 +34,17 @@ MAX_TOTAL_BYTES = 10 * 2**20
 NAMES = sorted(RECIPES)
 
 
-@lru_cache(maxsize=None)
+@cache
 def model(name: str):
     return rnnviz.load_model(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def probe(task: str, n: int):
     return get_task(task).probe(n, seed=PROBE_SEED)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fresh(task: str, n: int):
     return get_task(task).split(0, n, seed=PROBE_SEED)[1]
 

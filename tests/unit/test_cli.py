@@ -4,11 +4,9 @@ import subprocess
 import sys
 
 import numpy as np
-import torch
 from torch import nn
 
 import rnnviz
-from tests.unit.reference import WORDS
 from tests.unit.test_checkpoints import write_lesson_files
 
 

@@ -8,10 +8,16 @@ import plotly.graph_objects as go
 import pytest
 
 from rnnviz.errors import RnnvizError
-from rnnviz.figures import (final_prediction, gate_heatmap_figure, gate_strips_figure,
-                            prediction_figure, rolled_figure, state_heatmap_figure,
-                            unrolled_figure)
-from rnnviz.figures import theme
+from rnnviz.figures import (
+    final_prediction,
+    gate_heatmap_figure,
+    gate_strips_figure,
+    prediction_figure,
+    rolled_figure,
+    state_heatmap_figure,
+    theme,
+    unrolled_figure,
+)
 from rnnviz.figures.diagram import visible_steps
 from rnnviz.trace import Trace
 
@@ -301,8 +307,8 @@ def test_every_builder_returns_a_figure(cell):
 
 
 def test_figures_never_import_streamlit():
-    import sys
     import subprocess
+    import sys
     code = ("import sys, rnnviz.figures; "
             "sys.exit(int(any(m.split('.')[0] == 'streamlit' for m in sys.modules)))")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

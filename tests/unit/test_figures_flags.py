@@ -14,9 +14,18 @@ from rnnviz.analysis.flags import minimal_pair, trigger_scores
 from rnnviz.errors import RnnvizError
 from rnnviz.figures import theme
 from rnnviz.figures.deep import concat_figure, head_input, layers_figure, step_concat
-from rnnviz.figures.flags import (biggest_change, clamp_effect_figure, flag_kind, flag_lines_figure,
-                                  flag_values, pair_diff_figure, prediction_changes, unit_gates_figure,
-                                  unit_label, unit_ranking_figure)
+from rnnviz.figures.flags import (
+    biggest_change,
+    clamp_effect_figure,
+    flag_kind,
+    flag_lines_figure,
+    flag_values,
+    pair_diff_figure,
+    prediction_changes,
+    unit_gates_figure,
+    unit_label,
+    unit_ranking_figure,
+)
 from rnnviz.trace import read
 from tests.unit.reference import make_model
 

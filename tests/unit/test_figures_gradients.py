@@ -8,12 +8,16 @@ import plotly.graph_objects as go
 import pytest
 
 import rnnviz
-from rnnviz.analysis.gradients import (clip, forget_product, gradient_curve, spectral_radius, step_gain,
-                                       untrained_model)
+from rnnviz.analysis.gradients import clip, forget_product, gradient_curve, spectral_radius, step_gain, untrained_model
 from rnnviz.analysis.saturation import saturation
 from rnnviz.errors import RnnvizError
-from rnnviz.figures.gradients import (connectivity_figure, forget_product_figure, gradient_curves_figure,
-                                      label_position, step_gain_figure)
+from rnnviz.figures.gradients import (
+    connectivity_figure,
+    forget_product_figure,
+    gradient_curves_figure,
+    label_position,
+    step_gain_figure,
+)
 from rnnviz.figures.saturation import most_open_unit, saturation_figure, unit_gate_figure
 from tests.unit.reference import make_model
 

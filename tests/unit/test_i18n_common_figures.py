@@ -8,8 +8,15 @@ import plotly.graph_objects as go
 import pytest
 
 from rnnviz import i18n
-from rnnviz.figures import (gate_heatmap_figure, gate_strips_figure, prediction_figure,
-                            rolled_figure, state_heatmap_figure, unrolled_figure, theme)
+from rnnviz.figures import (
+    gate_heatmap_figure,
+    gate_strips_figure,
+    prediction_figure,
+    rolled_figure,
+    state_heatmap_figure,
+    theme,
+    unrolled_figure,
+)
 
 from .test_figures import CELLS, make_trace
 

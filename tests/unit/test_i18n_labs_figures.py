@@ -11,10 +11,20 @@ from rnnviz.analysis.flags import minimal_pair, trigger_scores
 from rnnviz.analysis.gradients import untrained_model
 from rnnviz.analysis.saturation import saturation
 from rnnviz.figures import theme
-from rnnviz.figures.flags import (clamp_effect_figure, flag_lines_figure, pair_diff_figure, unit_gates_figure,
-                                  unit_label, unit_ranking_figure)
-from rnnviz.figures.gradients import (connectivity_figure, forget_product_figure, gradient_curves_figure,
-                                      step_gain_figure)
+from rnnviz.figures.flags import (
+    clamp_effect_figure,
+    flag_lines_figure,
+    pair_diff_figure,
+    unit_gates_figure,
+    unit_label,
+    unit_ranking_figure,
+)
+from rnnviz.figures.gradients import (
+    connectivity_figure,
+    forget_product_figure,
+    gradient_curves_figure,
+    step_gain_figure,
+)
 from rnnviz.figures.saturation import most_open_unit, saturation_figure, unit_gate_figure
 from rnnviz.ui import units
 from tests.unit.reference import make_model

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
 from rnnviz.errors import RnnvizError
-from rnnviz.tasks import TASKS, Example, get_task
-from rnnviz.tasks import recall, sentiment, story
+from rnnviz.tasks import TASKS, Example, get_task, recall, sentiment, story
 from rnnviz.text import tokenize
 
 N = 2000
 COLOURS = {"red", "green", "blue", "yellow"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def samples(name: str) -> tuple[Example, ...]:
     rng = random.Random(12345)
     return tuple(get_task(name).sample(rng) for _ in range(N))

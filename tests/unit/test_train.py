@@ -1,13 +1,14 @@
 """The training loop: seeded, observable, stoppable, and its CLI. Tiny models, a few steps each."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 import torch
 
 import rnnviz
-from rnnviz import checkpoints, train as training
+from rnnviz import checkpoints
+from rnnviz import train as training
 from rnnviz.cli import main
 from rnnviz.errors import RnnvizError
 from rnnviz.train import evaluate, make_data, set_forget_bias, train
@@ -17,7 +18,7 @@ CARD_KEYS = {"task", "spec", "vocab", "labels", "seed", "train_seconds", "comman
              "description", "flags"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def tiny_data(task: str):
     return make_data(task, n_train=200, n_valid=40, n_test=60)
 
