@@ -65,6 +65,15 @@ class Trace:
         """True for a language model (labels = its vocabulary), False for a classifier."""
         return self.head_kind.next_word
 
+    def top_predictions(self, step: int = -1, top: int | None = None) -> list[tuple[str, float]]:
+        """(label, p) after token `step` (default: the last), most likely first; the first `top`.
+
+        Labels are plain text, not escaped. Ties keep the labels' order.
+        """
+        probs = self.probs[step]                                      # [C]
+        order = np.argsort(-probs, kind="stable")[:top]
+        return [(self.labels[c], float(probs[c])) for c in order]
+
     def to_json(self) -> dict:
         """The fields under their own names; arrays as nested lists, None as null."""
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
