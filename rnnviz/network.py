@@ -58,7 +58,7 @@ def backward(cells: list[list[Cell]], runs: list[list[Run]], d_top: np.ndarray) 
 
 def _flip(run: Run) -> Run:
     """The same run with time reversed (turns reading order into token order and back)."""
-    return Run(x=run.x[::-1], xw=run.xw[::-1], h=run.h[::-1],
+    return Run(x=run.x[::-1], input_term=run.input_term[::-1], h=run.h[::-1],
                c=None if run.c is None else run.c[::-1],
                gates={k: v[::-1] for k, v in run.gates.items()}, free=run.free)
 
