@@ -13,10 +13,9 @@ import time
 import torch
 
 from .model import Model, ModelSpec
+from .registry import CELL_KINDS
 from .text import Vocab
 from .trace import trace
-
-CELLS = ("lstm", "gru", "rnn")
 
 
 def bench_model(cell: str, steps: int, emb: int, hidden: int, seed: int = 0) -> tuple[Model, str]:
@@ -56,4 +55,4 @@ def measure(cell: str, steps: int = 50, emb: int = 64, hidden: int = 128, runs: 
 
 
 def run_all(steps: int = 50, emb: int = 64, hidden: int = 128, runs: int = 30) -> dict:
-    return {cell: measure(cell, steps, emb, hidden, runs) for cell in CELLS}
+    return {cell: measure(cell, steps, emb, hidden, runs) for cell in CELL_KINDS}

@@ -84,8 +84,8 @@ def load_weights(model: Model, state: dict[str, torch.Tensor]) -> None:
     expected = {k: v.shape for k, v in model.state_dict().items()}
     missing, extra = sorted(set(expected) - set(state)), sorted(set(state) - set(expected))
     if missing or extra:
-        raise CheckpointError("The weights do not fit this model: "
-                              + "; ".join(filter(None, [_names("missing", missing), _names("unexpected", extra)])) + ".")
+        found = filter(None, [_names("missing", missing), _names("unexpected", extra)])
+        raise CheckpointError("The weights do not fit this model: " + "; ".join(found) + ".")
     for key, shape in expected.items():
         if tuple(state[key].shape) != tuple(shape):
             raise CheckpointError(f"{key} has shape {list(state[key].shape)} but the model needs {list(shape)}.")
@@ -98,10 +98,25 @@ def save(model: Model, stem: str | Path, card: dict | None = None) -> None:
     """Write stem.pt and stem.json atomically (temp file + rename), weights first."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    card = {**model.card, **(card or {}), "spec": model.spec.to_dict(), "vocab": model.vocab.tokens}
-    _atomic_write(stem.with_suffix(".pt"), lambda f: torch.save(model.state_dict(), f))
-    _atomic_write(stem.with_suffix(".json"),
-                  lambda f: f.write(json.dumps(card, indent=1, ensure_ascii=False).encode("utf-8")))
+    _atomic_write(stem.with_suffix(".pt"), lambda f: f.write(weights_bytes(model)))
+    _atomic_write(stem.with_suffix(".json"), lambda f: f.write(card_json(full_card(model, card)).encode("utf-8")))
+
+
+def full_card(model: Model, card: dict | None = None) -> dict:
+    """The card a saved model carries: its own card, then `card`, then its spec and vocabulary."""
+    return {**model.card, **(card or {}), "spec": model.spec.to_dict(), "vocab": model.vocab.tokens}
+
+
+def card_json(card: dict) -> str:
+    """A model card as the .json file holds it (and a download gives it): one-space indents, UTF-8 as is."""
+    return json.dumps(card, indent=1, ensure_ascii=False)
+
+
+def weights_bytes(model: Model) -> bytes:
+    """The .pt file's contents: torch.save of the plain state_dict (what `read_state_dict` reads back)."""
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return buffer.getvalue()
 
 
 def _atomic_write(path: Path, write) -> None:

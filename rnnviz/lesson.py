@@ -10,17 +10,16 @@ import re
 from .checkpoints import LESSON_CLASSES, load_weights, read_state_dict
 from .errors import CheckpointError
 from .model import Model, ModelSpec
+from .registry import CELL_KINDS
 from .text import Vocab
-
-BLOCKS = {"rnn": 1, "gru": 3, "lstm": 4}     # gate blocks stacked in weight_ih / weight_hh
 
 
 def load_lesson_model(state_dict, vocab, cell: str = "lstm", pooling: str = "last",
                       labels=None, nonlinearity: str = "tanh") -> Model:
     """A Model from the notebook's files (paths or bytes): `torch.save(model.state_dict(), …)` and
     a vocabulary with one token per line (line i = id i)."""
-    if cell not in BLOCKS:
-        raise CheckpointError(f"The cell kind must be one of rnn, lstm, gru, not {cell!r}.")
+    if cell not in CELL_KINDS:
+        raise CheckpointError(f"The cell kind must be one of {', '.join(CELL_KINDS)}, not {cell!r}.")
     state = read_state_dict(state_dict)
     vocab = vocab if isinstance(vocab, Vocab) else (
         Vocab.from_text(vocab) if isinstance(vocab, bytes) else Vocab.from_file(vocab))
@@ -34,18 +33,20 @@ def load_lesson_model(state_dict, vocab, cell: str = "lstm", pooling: str = "las
 
 
 def infer_spec(state: dict, cell: str, pooling: str, labels, nonlinearity: str) -> ModelSpec:
-    """Sizes from shapes: embedding [V, E], rnn.weight_hh_l0 [G*H, H], fc.weight [C, D*H]."""
+    """Sizes from shapes: embedding [V, E], rnn.weight_hh_l0 [G*H, H], fc.weight [C, D*H]
+    (G = CellKind.blocks: the gate blocks stacked in the recurrent matrix)."""
     for key in ("embedding.weight", "rnn.weight_ih_l0", "rnn.weight_hh_l0", "fc.weight"):
         if key not in state or state[key].dim() != 2:
             raise CheckpointError(f"This does not look like the lesson's classifier: {key} is missing. "
                                   "Expected keys embedding.weight, rnn.weight_ih_l0, …, fc.weight, fc.bias.")
     vocab_size, emb_size = state["embedding.weight"].shape
     rows, hidden = state["rnn.weight_hh_l0"].shape
-    if rows != BLOCKS[cell] * hidden:
-        found = next((k for k, b in BLOCKS.items() if rows == b * hidden), None)
-        hint = f" It looks like a {found.upper()}." if found else ""
-        raise CheckpointError(f"These weights are not a {cell.upper()}: its recurrent matrix has "
-                              f"{rows // hidden} gate block(s), a {cell.upper()} has {BLOCKS[cell]}.{hint}")
+    kind = CELL_KINDS[cell]
+    if rows != kind.blocks * hidden:
+        found = next((k for k in CELL_KINDS.values() if rows == k.blocks * hidden), None)
+        hint = f" It looks like a {found.title}." if found else ""
+        raise CheckpointError(f"These weights are not a {kind.title}: its recurrent matrix has "
+                              f"{rows // hidden} gate block(s), a {kind.title} has {kind.blocks}.{hint}")
     layers = 1 + max(int(m.group(1)) for k in state if (m := re.fullmatch(r"rnn\.weight_ih_l(\d+)", k)))
     bidirectional = "rnn.weight_ih_l0_reverse" in state
     classes = state["fc.weight"].shape[0]

@@ -15,11 +15,12 @@ import torch
 from torch import nn
 
 from .cells import CELLS, Cell, RNNCell
-from .errors import CheckpointError
-from .registry import CELL_KINDS, HEADS, POOLINGS, CellKind, HeadKind
+from .errors import CheckpointError, RnnvizError
+from .registry import CELL_KINDS, HEADS, POOLINGS, CellKind, HeadKind, cell_kind, head_kind
 from .text import Vocab
 
 LIMITS = {"vocab_size": 200_000, "emb_size": 1024, "hidden_size": 1024, "layers": 4}
+NONLINEARITIES = ("tanh", "relu")     # the plain RNN's activation
 
 
 @dataclass(frozen=True)
@@ -71,25 +72,38 @@ class ModelSpec:
 
     def validate(self) -> None:
         """Raise a readable CheckpointError unless every field is sensible."""
-        problems = []
-        if self.cell not in CELL_KINDS:
-            problems.append(f"cell must be one of {', '.join(CELL_KINDS)}, not {self.cell!r}")
+        problems = layout_problems(self.cell, self.head, self.pooling, self.bidirectional)
         for name, top in LIMITS.items():
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
-                problems.append(f"{name} must be a whole number from 1 to {top:,}")
-        if self.head not in HEADS:
-            problems.append("head must be 'classifier' or 'lm'")
-        if self.pooling not in POOLINGS:
-            problems.append("pooling must be 'last' or 'mean'")
-        if self.head == "classifier" and not 2 <= len(self.labels) <= 1000:
+            problems += whole_number_problems(name, getattr(self, name), 1, top)
+        if self.head in HEADS and not self.head_kind.next_word and not 2 <= len(self.labels) <= 1000:
             problems.append("a classifier needs between 2 and 1,000 labels")
-        if self.head in HEADS and not self.head_kind.reads_future and self.bidirectional:
-            problems.append("a next-word model cannot read the future, so it cannot be bidirectional")
-        if self.nonlinearity not in ("tanh", "relu"):
-            problems.append("nonlinearity must be 'tanh' or 'relu'")
+        if self.nonlinearity not in NONLINEARITIES:
+            problems.append(f"nonlinearity must be one of {', '.join(NONLINEARITIES)}")
         if problems:
             raise CheckpointError("This model does not fit: " + "; ".join(problems) + ".")
+
+
+def layout_problems(cell: str, head: str, pooling: str, bidirectional: bool) -> list[str]:
+    """What no model can be, whatever its sizes: an unknown cell, head or pooling, or a next-word
+    model that reads the future. One list for ModelSpec.validate and for train()'s options."""
+    problems = []
+    for name, entry in ((cell, cell_kind), (head, head_kind)):
+        try:
+            entry(name)
+        except ValueError as err:
+            problems.append(str(err))
+    if pooling not in POOLINGS:
+        problems.append(f"pooling must be one of {', '.join(POOLINGS)}, not {pooling!r}")
+    if bidirectional and head in HEADS and not HEADS[head].reads_future:
+        problems.append("a next-word model cannot read the future, so it cannot be bidirectional")
+    return problems
+
+
+def whole_number_problems(name: str, value, low: int, top: int) -> list[str]:
+    """[] when `value` is a whole number from `low` to `top` (True and 2.0 are not), else its problem."""
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= top:
+        return []
+    return [f"{name} must be a whole number from {low} to {top:,}"]
 
 
 class Model(nn.Module):
@@ -147,3 +161,31 @@ class Model(nn.Module):
         """x_t for each id, float64 [T, E]."""
         return self.embedding.weight.detach()[torch.as_tensor(ids, dtype=torch.long)].numpy().astype(np.float64)
 
+
+def set_forget_bias(model: Model, value: float) -> None:
+    """Start every forget gate at pre-activation `value`: b_ih + b_hh = value in the forget block
+    (CellKind.forget_gate's rows of the stacked biases), split evenly between the two, in every
+    layer and direction. Every other weight keeps its value.
+
+    An open forget gate (f = σ(value) near 1) lets c_t, and the gradient along it, last across
+    long lags from the first step of training (Gers, Schmidhuber & Cummins 2000; Jozefowicz,
+    Zaremba & Sutskever 2015 recommend a positive forget bias). The bundled LSTMs that must
+    remember over a long stretch start at +3 (see recipes.RECIPES).
+    A cell without a forget gate takes only 0, and is then left as it is.
+    """
+    kind = model.spec.cell_kind
+    if kind.forget_gate is None:
+        if value:
+            raise RnnvizError(f"A forget bias needs a cell with a forget gate ({', '.join(forget_gate_cells())}).")
+        return
+    h = model.spec.hidden_size
+    block = kind.gate_names.index(kind.forget_gate)
+    with torch.no_grad():
+        for name, tensor in model.rnn.named_parameters():
+            if name.startswith("bias_"):
+                tensor[block * h:(block + 1) * h] = value / 2
+
+
+def forget_gate_cells() -> list[str]:
+    """The titles of the cell kinds that have a forget gate (["LSTM"])."""
+    return [kind.title for kind in CELL_KINDS.values() if kind.forget_gate]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checkpoints
+from .analysis.flags import find_flags
+from .registry import CELL_KINDS
 from .tasks import get_task
 from .train import Data, TrainResult, make_data, train_seeds
 
@@ -22,7 +24,6 @@ DEFAULTS = {"emb": 16, "hidden": 32, "layers": 1, "bidirectional": False, "steps
             "batch": 64, "clip": 1.0, "forget_bias": 0.0, "pooling": "last", "target": None}
 PROBE_SIZE = 300
 SELECT_PROBE_SEED, CARD_PROBE_SEED = 8, 7     # seeds are chosen on one probe, the card reports another
-CELL_NAMES = {"rnn": "Plain RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
 @dataclass(frozen=True)
@@ -59,15 +60,6 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
     Recipe("recall-gru", "recall", "gru", (0,), f"GRU {_RECALL}", {"steps": 3000}),
     Recipe("recall-rnn", "recall", "rnn", (0,), f"Plain RNN {_RECALL}", {"steps": 3000}),
 )}
-
-
-def find_flags(model, task, probe=None) -> list[dict] | None:
-    """rnnviz.analysis.flags.find_flags if it is installed, else None (imported late on purpose)."""
-    try:
-        from .analysis.flags import find_flags as finder
-    except ImportError:
-        return None
-    return finder(model, task) if probe is None else finder(model, task, probe)
 
 
 def probe_set(data: Data, seed: int) -> list:
@@ -133,7 +125,7 @@ def make_card(result: TrainResult, data: Data, *, description: str, command: str
         "flags": list(flags or []),
     }
     if flags is None:
-        card["flags_note"] = "not computed (rnnviz.analysis.flags was not available or was switched off)"
+        card["flags_note"] = "not computed (flags were switched off)"
     else:
         card["flags_probe"] = {"size": PROBE_SIZE, "seed": CARD_PROBE_SEED, "excludes": "the training sentences"}
     return {**card, **(extra or {})}
@@ -142,8 +134,14 @@ def make_card(result: TrainResult, data: Data, *, description: str, command: str
 def default_description(task_name: str, cell: str, settings: dict) -> str:
     shape = ("two-layer " if settings.get("layers", 1) == 2 else f"{settings['layers']}-layer "
              if settings.get("layers", 1) > 2 else "") + ("bidirectional " if settings.get("bidirectional") else "")
-    kind = "next-word model" if get_task(task_name).head == "lm" else "classifier"
-    return f"{CELL_NAMES[cell]} {shape}{kind} on the {task_name} grammar".replace("  ", " ")
+    head = "next-word model" if get_task(task_name).head_kind.next_word else "classifier"
+    return f"{cell_title(cell)} {shape}{head} on the {task_name} grammar".replace("  ", " ")
+
+
+def cell_title(cell: str) -> str:
+    """The cell's name in a model's description: "LSTM", "GRU", "Plain RNN" (a cell without gates)."""
+    kind = CELL_KINDS[cell]
+    return kind.title if kind.gates else f"Plain {kind.title}"
 
 
 def command_line(task_name: str, cell: str, seed: int, settings: dict, out: Path | str | None) -> str:

@@ -37,6 +37,7 @@ class CellKind:
     gates: tuple[Gate, ...]           # () for the plain RNN: its one block is h itself
     carries_cell: bool                # a cell state c_t beside h_t
     forget_gate: str | None = None    # the gate a forget-bias initialisation opens
+    memory_gate: str | None = None    # the gate whose product over steps is the direct path of memory
     lesson_pooling: str = "last"      # what the lesson notebook's classifier of this kind reads
 
     @property
@@ -75,13 +76,13 @@ CELL_KINDS: dict[str, CellKind] = {k.name: k for k in (
         Gate("reset", "r", _SIGMOID, "reset gate r"),
         Gate("update", "z", _SIGMOID, "update gate z"),
         Gate("candidate", "n", _TANH, "candidate n"),
-    ), carries_cell=False),
+    ), carries_cell=False, memory_gate="update"),
     CellKind("lstm", "LSTM", nn.LSTM, (
         Gate("input", "i", _SIGMOID, "input gate i"),
         Gate("forget", "f", _SIGMOID, "forget gate f"),
         Gate("candidate", "g", _TANH, "candidate g"),
         Gate("output", "o", _SIGMOID, "output gate o"),
-    ), carries_cell=True, forget_gate="forget"),
+    ), carries_cell=True, forget_gate="forget", memory_gate="forget"),
 )}
 """Cell kinds in the lesson's order: the plain RNN, then the gated GRU and LSTM."""
 

@@ -9,7 +9,7 @@ Training runs the fused torch.nn module (Model.forward) with Adam and gradient-n
 A language model (story) learns every next token (padding ignored) and is scored on the
 checks of its grammar (Example.checks): a check is right when its expected token has the highest
 probability among the check's alternatives (says vs say; argmax over the whole vocabulary for a
-check without alternatives); a classifier learns and is scored on the label.
+check without alternatives: Check.among); a classifier learns and is scored on the label.
 `seed` fixes `random`, numpy and torch (the weights and the order of the batches); the data
 come from their own seed, so several seeds train on the same sentences.
 
@@ -27,15 +27,16 @@ import torch
 from torch import nn
 
 from .errors import RnnvizError
-from .model import LIMITS, Model, ModelSpec
+from .model import LIMITS, Model, ModelSpec, forget_gate_cells, layout_problems, set_forget_bias, whole_number_problems
+from .registry import CELL_KINDS
 from .tasks import Example, get_task
+from .tasks.base import choose
 from .text import PAD, UNK, Vocab
 
 DEFAULT_STEPS = {"story": 4000, "sentiment": 1500, "recall": 3000}
 DATA_SIZES = {"story": 20_000, "sentiment": 10_000, "recall": 10_000}   # training sentences
 N_VALID, N_TEST = 500, 1000
 EVAL_EVERY = 250                  # steps between validation checks (for `target` and the curves)
-DISTANCE_EDGES = {"story": (6, 9, 12, 15), "recall": (0, 20, 30, 40, 50)}   # bucket starts
 
 Progress = Callable[[int, int, dict], None]
 
@@ -86,8 +87,8 @@ def make_data(task_name: str, n_train: int | None = None, seed: int = 0,
 
 def encode(vocab: Vocab, examples: list[Example], labels=()) -> dict[str, torch.Tensor]:
     """Padded ids [N, T], lengths [N], label index [N] (-1 for none), check positions and
-    expected ids [N, K] (-1 where an example has fewer checks) and the ids of each check's
-    alternatives [N, K, A] (-1 padding; a check with one alternative competes with every word)."""
+    expected ids [N, K] (-1 where an example has fewer checks) and the ids each check chooses
+    among [N, K, A] (Check.among, -1 padding; all -1: the whole vocabulary)."""
     labels = list(labels)
     n, t = len(examples), max((len(ex.tokens) for ex in examples), default=1)
     k = max((len(ex.checks) for ex in examples), default=0)
@@ -99,8 +100,8 @@ def encode(vocab: Vocab, examples: list[Example], labels=()) -> dict[str, torch.
         ids[i, :len(ex.tokens)] = torch.tensor(vocab.ids(list(ex.tokens)))
         for j, check in enumerate(ex.checks):
             pos[i, j], expected[i, j] = check.position, vocab.stoi.get(check.expected, vocab.unk_id)
-            alternatives[i, j, :len(check.alternatives)] = torch.tensor(
-                [vocab.stoi.get(word, vocab.unk_id) for word in check.alternatives])
+            among = check.among(vocab)
+            alternatives[i, j, :len(among)] = torch.tensor(among, dtype=torch.long)
     return {"ids": ids, "lengths": torch.tensor([len(ex.tokens) for ex in examples]),
             "label": torch.tensor([labels.index(ex.label) if ex.label in labels else -1 for ex in examples]),
             "pos": pos, "expected": expected, "alternatives": alternatives}
@@ -111,21 +112,6 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-def set_forget_bias(model: Model, value: float) -> None:
-    """Start every LSTM forget gate at pre-activation `value`: the f block (rows H..2H, gate
-    order i, f, g, o) of bias_ih + bias_hh, split evenly between the two, in every layer and
-    direction. SCIENCE.md: +3 lets the gradient survive a 50-step lag at init."""
-    if model.spec.cell != "lstm":
-        if value:
-            raise RnnvizError("A forget bias needs an LSTM: only it has a forget gate.")
-        return
-    h = model.spec.hidden_size
-    with torch.no_grad():
-        for name, tensor in model.rnn.named_parameters():
-            if name.startswith("bias_"):
-                tensor[h:2 * h] = value / 2
 
 
 def build_model(task_name: str, vocab: Vocab, cell: str, emb: int = 16, hidden: int = 32, layers: int = 1,
@@ -147,8 +133,8 @@ def train(task_name: str, cell: str, *, seed: int = 0, emb: int = 16, hidden: in
     `on_step(step, model)` sees the model after each step (to copy snapshots; it must not change it)."""
     task = get_task(task_name)
     steps = DEFAULT_STEPS[task.name] if steps is None else steps
-    _check_options(task, cell, steps, dict(emb=emb, hidden=hidden, layers=layers, batch=batch, seed=seed, lr=lr, clip=clip,
-                                           forget_bias=forget_bias, pooling=pooling, target=target,
+    _check_options(task, cell, steps, dict(emb=emb, hidden=hidden, layers=layers, batch=batch, seed=seed, lr=lr,
+                                           clip=clip, forget_bias=forget_bias, pooling=pooling, target=target,
                                            bidirectional=bidirectional))
     data = data or make_data(task.name)
     if data.task != task.name:
@@ -173,7 +159,8 @@ def train(task_name: str, cell: str, *, seed: int = 0, emb: int = 16, hidden: in
         norm = nn.utils.clip_grad_norm_(model.parameters(), clip if clip > 0 else float("inf"))
         optimiser.step()
         right, count = _count(*_predictions(model, logits.detach(), rows))
-        record = {"step": step, "loss": float(loss.detach()), "accuracy": right / max(count, 1), "grad_norm": float(norm)}
+        record = {"step": step, "loss": float(loss.detach()), "accuracy": right / max(count, 1),
+                  "grad_norm": float(norm)}
         if step % EVAL_EVERY == 0 or step == steps:
             valid = record["valid_accuracy"] = accuracy(model, data.tensors("valid"))
         history.append(record)
@@ -210,28 +197,25 @@ def train_seeds(task_name: str, cell: str, seeds, *, score: Callable[[TrainResul
 
 
 def _check_options(task, cell, steps, o: dict) -> None:
-    """Every problem with the options in one readable message (RnnvizError), before any work."""
-    problems = [] if cell in ("rnn", "lstm", "gru") else [f"cell must be rnn, lstm or gru, not {cell!r}"]
+    """Every problem with the options in one readable message (RnnvizError), before any work.
+
+    The model's own rules (cell, pooling, a next-word model reads no future) are ModelSpec's."""
+    problems = layout_problems(cell, task.head, o["pooling"], o["bidirectional"])
     whole = {"emb": (1, LIMITS["emb_size"]), "hidden": (1, LIMITS["hidden_size"]), "layers": (1, LIMITS["layers"]),
              "steps": (1, 1_000_000), "batch": (1, 4096), "seed": (0, 2**32 - 1)}
     for name, (low, top) in whole.items():
-        value = steps if name == "steps" else o[name]
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= top:
-            problems.append(f"{name} must be a whole number from {low} to {top:,}")
+        problems += whole_number_problems(name, steps if name == "steps" else o[name], low, top)
     numbers = {"lr": (lambda x: 0 < x <= 1, "lr must be above 0 and at most 1"),
                "clip": (lambda x: 0 <= x < float("inf"), "clip must be 0 (no clipping) or a positive number"),
                "forget_bias": (lambda x: abs(x) <= 20, "the forget bias must be from -20 to 20")}
     for name, (ok, message) in numbers.items():
         if not isinstance(o[name], (int, float)) or isinstance(o[name], bool) or not ok(o[name]):
             problems.append(message)
-    if o["forget_bias"] and cell != "lstm":
-        problems.append("a forget bias needs an LSTM (only it has a forget gate)")
-    if o["pooling"] not in ("last", "mean"):
-        problems.append(f"pooling must be last or mean, not {o['pooling']!r}")
+    kind = CELL_KINDS.get(cell)
+    if o["forget_bias"] and not (kind and kind.forget_gate):
+        problems.append(f"a forget bias needs a cell with a forget gate ({', '.join(forget_gate_cells())})")
     if o["target"] is not None and not (isinstance(o["target"], (int, float)) and 0 < o["target"] <= 1):
         problems.append("target must be an accuracy above 0 and at most 1")
-    if o["bidirectional"] and task.head == "lm":
-        problems.append("a next-word model cannot read the future, so it cannot be bidirectional")
     if problems:
         raise RnnvizError("Cannot train: " + "; ".join(problems) + ".")
 
@@ -244,7 +228,7 @@ def _batch(tensors: dict, rows: torch.Tensor) -> dict:
 
 
 def _loss(model: Model, logits: torch.Tensor, rows: dict) -> torch.Tensor:
-    if model.spec.head == "lm":           # predict token t+1 after token t, never past the end
+    if model.spec.head_kind.next_word:    # predict token t+1 after token t, never past the end
         nxt = rows["ids"][:, 1:].clone()                                      # [B, T-1]
         nxt[torch.arange(nxt.shape[1]) >= (rows["lengths"] - 1).unsqueeze(1)] = -100
         return nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), nxt.reshape(-1),
@@ -255,22 +239,13 @@ def _loss(model: Model, logits: torch.Tensor, rows: dict) -> torch.Tensor:
 def _predictions(model: Model, logits: torch.Tensor, rows: dict) -> tuple[torch.Tensor, torch.Tensor]:
     """(predicted, expected) at every scored place: [B, K] checks for a language model, [B, 1] labels.
 
-    A check predicts the alternative with the highest logit (= probability); with a single
-    alternative, the word with the highest logit in the whole vocabulary."""
-    if model.spec.head == "lm":
+    A check predicts the alternative with the highest logit (= probability); without
+    alternatives (Check.among), the word with the highest logit in the whole vocabulary."""
+    if model.spec.head_kind.next_word:
         pos = rows["pos"].clamp(min=0)
         picked = logits.gather(1, pos.unsqueeze(2).expand(-1, -1, logits.shape[2]))   # [B, K, V]
-        return choose(picked, rows["alternatives"]), rows["expected"]
+        return torch.from_numpy(choose(picked.numpy(), rows["alternatives"].numpy())), rows["expected"]
     return logits.argmax(1, keepdim=True), rows["label"].unsqueeze(1)
-
-
-def choose(logits: torch.Tensor, alternatives: torch.Tensor) -> torch.Tensor:
-    """The id with the highest logit among each row's alternatives (-1 padding): logits [..., V],
-    alternatives [..., A] -> [...]. A row with fewer than two alternatives picks over all V."""
-    given = alternatives >= 0                                                         # [..., A]
-    one_hot = nn.functional.one_hot(alternatives.clamp(min=0), logits.shape[-1]).bool()  # [..., A, V]
-    allowed = (one_hot & given.unsqueeze(-1)).any(-2) | (given.sum(-1) < 2).unsqueeze(-1)
-    return logits.masked_fill(~allowed, float("-inf")).argmax(-1)
 
 
 def _count(predicted: torch.Tensor, expected: torch.Tensor) -> tuple[int, int]:
@@ -303,25 +278,26 @@ def evaluate(model: Model, task, examples: list[Example]) -> dict:
     predicted, expected = _predict(model, encode(model.vocab, examples, model.spec.labels))
     right, scored = predicted == expected, expected >= 0                      # [N, K]
     metrics = {"accuracy": _mean(right[scored]), "count": int(scored.sum())}
-    if task.head == "lm":
+    if task.head_kind.next_word:
         kinds = [[c.kind for c in ex.checks] for ex in examples]
-        metrics["by_kind"] = {kind: _mean(right[_where(kinds, lambda k: k == kind)])
+        metrics["by_kind"] = {kind: _mean(right[_where(kinds, kind)])
                               for kind in sorted({k for row in kinds for k in row})}
-        per_distance = right[_where(kinds, lambda k: k == "pronoun")]
+        per_distance = right[_where(kinds, "pronoun")]
         distances = [ex.distance for ex, row in zip(examples, kinds) for k in row if k == "pronoun"]
     else:
         per_distance, distances = right[:, 0], [ex.distance for ex in examples]
         if any("negation" in ex.concepts for ex in examples):
             negated = torch.tensor([bool(ex.concepts.get("negation")) for ex in examples])
             metrics["by_negation"] = {"negated": _mean(right[negated, 0]), "not negated": _mean(right[~negated, 0])}
-    if task.name in DISTANCE_EDGES and all(d is not None for d in distances):
-        metrics["by_distance"] = _by_distance(per_distance, distances, DISTANCE_EDGES[task.name])
+    if task.distance_edges and all(d is not None for d in distances):
+        metrics["by_distance"] = _by_distance(per_distance, distances, task.distance_edges)
     return metrics
 
 
-def _where(kinds: list[list[str]], keep) -> torch.Tensor:
+def _where(kinds: list[list[str]], kind: str) -> torch.Tensor:
+    """[N, K]: True at the checks of `kind`."""
     width = max((len(row) for row in kinds), default=0)
-    return torch.tensor([[j < len(row) and keep(row[j]) for j in range(width)] for row in kinds], dtype=torch.bool)
+    return torch.tensor([[j < len(row) and row[j] == kind for j in range(width)] for row in kinds], dtype=torch.bool)
 
 
 def _by_distance(right: torch.Tensor, distances: list[int], edges: tuple[int, ...]) -> dict:

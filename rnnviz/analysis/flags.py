@@ -1,7 +1,8 @@
 """Flag units: find the units of the carried state that switch on with a concept, then test them.
 
-A flag is read from the state that carries memory: the cell state c for the LSTM, h otherwise.
-Scoring (SCIENCE.md, "Finding a flag automatically"): collect that state at the positions inside
+A flag is read from the state that carries memory (CellKind.flag_state): the cell state c where
+the cell has one (LSTM), h otherwise. Like the number units of Lakretz et al. (2019), a flag is
+found by reading, then tested by intervention. Scoring: collect that state at the positions inside
 the concept's scope in sentences where the concept is on, and at the same structural positions
 in sentences where it is off, then per unit
 
@@ -28,12 +29,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..tasks import get_task
+from ..tasks import TASKS, get_task
+from ..tasks.base import choose
 from ..text import MAX_TOKENS, tokenize
 from ..trace import Reading, read
 
 Unit = tuple[int, int, int]                  # (layer, direction, unit)
-FLAG_CONCEPTS = {"story": ("female", "plural", "negation"), "sentiment": ("negation",), "recall": ()}
+FLAG_CONCEPTS = {name: get_task(name).flag_concepts for name in TASKS}     # task -> its flag concepts
 CARD_KEYS = ("concept", "layer", "direction", "unit", "auroc", "d", "on", "off",
              "clamp_flip_rate", "random_flip_rate")
 MIN_POOLED_SD = 1e-6                         # a unit constant on both sides still gets a finite d
@@ -63,15 +65,18 @@ class PairDiff:
     tokens_a: list[str]
     tokens_b: list[str]
     aligned: list[tuple[int, int]]            # (position in a, position in b), equal tokens or the ends
-    diff: np.ndarray                          # flag state (c for the LSTM, h otherwise)
+    diff: np.ndarray                          # flag state (c where the cell has one, else h)
     diff_hidden: np.ndarray                   # h, for every cell
-    state: str                                # "cell" or "hidden": what `diff` holds
+    state: str                                # "cell" or "hidden": what `diff` holds (CellKind.flag_state)
     ranking: list[tuple[int, int, int, float]]  # (layer, direction, unit, max |diff|), largest first
 
 
+_RUN_FIELDS = {"cell": "c", "hidden": "h"}    # a state's name (registry) -> its letter in a Run
+
+
 def flag_state(reading: Reading, spec) -> np.ndarray:
-    """The state that carries flags: c for the LSTM, h otherwise.  [L, D, T, H]"""
-    return _states(reading, "c" if spec.cell == "lstm" else "h")
+    """The state that carries flags (CellKind.flag_state): c where the cell has one, else h.  [L, D, T, H]"""
+    return _states(reading, _RUN_FIELDS[spec.cell_kind.flag_state])
 
 
 def _states(reading: Reading, name: str) -> np.ndarray:
@@ -190,8 +195,7 @@ def minimal_pair(model, text_a, text_b) -> PairDiff:
     order = np.argsort(-peak, axis=None, kind="stable")
     ranking = [(*(int(i) for i in np.unravel_index(k, peak.shape)), float(peak.ravel()[k])) for k in order]
     diff_hidden = _states(rb, "h")[:, :, ib] - _states(ra, "h")[:, :, ia]
-    state = "cell" if model.spec.cell == "lstm" else "hidden"
-    return PairDiff(ra.tokens, rb.tokens, aligned, diff, diff_hidden, state, ranking)
+    return PairDiff(ra.tokens, rb.tokens, aligned, diff, diff_hidden, model.spec.cell_kind.flag_state, ranking)
 
 
 def dependent_predictions(model, example, concept: str) -> list[tuple[int, str]]:
@@ -207,10 +211,8 @@ def dependent_predictions(model, example, concept: str) -> list[tuple[int, str]]
 
 def _dependent_choices(model, example, concept: str) -> list[tuple[int, str, list[int]]]:
     """dependent_predictions with the output indices each choice is made among ([] = all outputs)."""
-    if model.spec.head == "lm":
-        stoi = model.vocab.stoi
-        return [(c.position, c.expected,
-                 [stoi.get(w, model.vocab.unk_id) for w in c.alternatives] if len(c.alternatives) > 1 else [])
+    if model.spec.head_kind.next_word:
+        return [(c.position, c.expected, c.among(model.vocab))
                 for c in example.checks if concept in c.concepts and c.position < MAX_TOKENS - 1]
     if concept not in example.concepts or example.label is None:
         return []
@@ -218,8 +220,8 @@ def _dependent_choices(model, example, concept: str) -> list[tuple[int, str, lis
 
 
 def _choice(logits: np.ndarray, among: list[int]) -> int:
-    """The index of the highest logit, among `among` (all when empty)."""
-    return int(among[int(np.argmax(logits[among]))]) if among else int(np.argmax(logits))
+    """The index of the highest logit, among `among` (all when empty): tasks.base.choose, for one row."""
+    return int(choose(logits, among))
 
 
 def flip_rate(model, examples, concept: str, unit: Unit, on: float, off: float, *, readings=None) -> float:
@@ -230,7 +232,7 @@ def flip_rate(model, examples, concept: str, unit: Unit, on: float, off: float, 
     clamping a plural unit so that "the" replaces "say" as the top word is no flip, while
     says → say is one. A classifier's choice is its predicted class.
     """
-    lm = model.spec.head == "lm"
+    lm = model.spec.head_kind.next_word
     bases = readings if readings is not None else [None] * len(examples)
     flipped = total = 0
     for ex, base in zip(examples, bases):

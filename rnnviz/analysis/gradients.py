@@ -1,10 +1,11 @@
-"""Vanishing and exploding gradients: curves, per-step gains, spectral radius, forget products.
+"""Vanishing and exploding gradients: curves, per-step gains, spectral radius, forget products,
+and the Gradients lab's untrained models.
 
 Backpropagation through time multiplies one Jacobian per step (plain RNN: ∂h_t/∂h_{t−1} =
 diag(1 − h_t²) W_hh), so ‖∂L/∂h_t‖ shrinks or grows roughly geometrically as t moves away from
 the token where L is read (Pascanu, Mikolov, Bengio 2013). The LSTM's cell path has the factor
 ∂c_t/∂c_{t−1} = diag(f_t): the gradient survives while forget gates stay near 1.
-Every function reads a Trace (or a matrix); none changes a model or calls .backward().
+Every function reads a Trace, a model or a matrix; none changes a model or calls .backward().
 
 Legend: T tokens, L layers, D directions, H hidden units, G gate blocks.
 """
@@ -14,12 +15,10 @@ import numpy as np
 import torch
 
 from ..errors import RnnvizError
-from ..model import Model, ModelSpec
+from ..model import Model, ModelSpec, set_forget_bias
 from ..tasks import TASKS, get_task
 from ..text import PAD, UNK, Vocab
 from ..trace import Trace, read, trace
-
-DISTANCE_BUCKETS = ((0, 3), (4, 7), (8, 11), (12, None))     # (low, high) inclusive; None = open
 
 
 def _norms(tr: Trace, layer: int, direction: int, state: str) -> np.ndarray:
@@ -75,6 +74,11 @@ def spectral_radius(w_hh) -> float:
     return max(block_spectral_radii(w_hh))
 
 
+def recurrent_radius(model: Model) -> float:
+    """spectral_radius of the model's first recurrent matrix: layer 0, forward direction."""
+    return spectral_radius(model.rnn.weight_hh_l0)
+
+
 def forget_product(tr: Trace, layer: int = 0, direction: int = 0) -> np.ndarray:
     """How much of c_t survives along the carousel to the last token: P_t averaged over units.  [T]
 
@@ -84,7 +88,7 @@ def forget_product(tr: Trace, layer: int = 0, direction: int = 0) -> np.ndarray:
     remember keep the curve up, as they keep the memory. For a GRU the same product of update
     gates z (∂h_t/∂h_{t−1} on the direct path is diag(z_t)); a plain RNN has no such gate.
     """
-    gate = "forget" if "forget" in tr.gates else "update" if "update" in tr.gates else None
+    gate = tr.cell_kind.memory_gate
     if gate is None:
         raise RnnvizError("Only an LSTM (forget gate) or a GRU (update gate) has a gated memory path.")
     f = np.asarray(tr.gates[gate][layer, direction], dtype=np.float64)    # [T, H], token order
@@ -106,8 +110,8 @@ def untrained_model(cell: str, hidden: int = 32, emb: int = 16, scale: float = 1
     """A fresh 1-layer classifier (2 labels) for init experiments; the same seed gives the same model.
 
     Each H×H block of W_hh (the whole matrix for the RNN) is orthogonal × `scale`, so ρ = scale.
-    LSTM: the forget-gate biases (rows H..2H, torch's i, f, g, o order) are set so that
-    b_if + b_hf = forget_bias (all of it on b_if, b_hf = 0); other cells ignore forget_bias.
+    A cell with a forget gate starts it at b_if + b_hf = forget_bias (model.set_forget_bias, as
+    training does); other cells ignore forget_bias, so one lab setting serves every cell.
     The global torch random state is left as it was.
     """
     vocab = vocab if isinstance(vocab, Vocab) else Vocab(list(vocab) if vocab is not None else default_vocab())
@@ -121,60 +125,21 @@ def untrained_model(cell: str, hidden: int = 32, emb: int = 16, scale: float = 1
             for k in range(0, w_hh.shape[0], hidden):
                 torch.nn.init.orthogonal_(w_hh[k:k + hidden])
                 w_hh[k:k + hidden].mul_(scale)
-            if cell == "lstm":
-                model.rnn.bias_ih_l0[hidden:2 * hidden] = forget_bias
-                model.rnn.bias_hh_l0[hidden:2 * hidden] = 0.0
+        if spec.cell_kind.forget_gate:
+            set_forget_bias(model, forget_bias)
     return model.eval()
 
 
-def vanishing_curve(model, text, state: str = "hidden") -> np.ndarray:
-    """gradient_curve of `model` on `text` (top layer, forward direction), normalised at the end."""
-    return gradient_curve(trace(model, text), state=state)
+def lab_trace(model, text: str) -> Trace:
+    """The model's Trace of `text` with L = log p(the class it finds least likely after the whole text).
+
+    An untrained head may be so sure of its favourite class that log p of it has no slope at
+    all (p = 1.0 exactly when the state explodes); the other class's log-probability always has.
+    """
+    least = model.labels[int(read(model, text).probs[-1].argmin())]
+    return trace(model, text, target=least)
 
 
 def clip(norms, threshold: float) -> np.ndarray:
     """What each norm becomes under norm clipping at `threshold`: min(‖g‖, threshold)."""
     return np.minimum(np.asarray(norms, dtype=np.float64), threshold)
-
-
-def clip_factor(total_norm: float, threshold: float) -> float:
-    """Global-norm clipping rescales g by min(1, threshold / ‖g‖) (Pascanu et al. 2013, sec. 3.2)."""
-    return 1.0 if total_norm <= threshold else float(threshold / total_norm)
-
-
-def _bucket_name(low: int, high: int | None) -> str:
-    return f"{low}+" if high is None else f"{low}-{high}"
-
-
-def _most_probable(model, probs: np.ndarray, among: tuple[str, ...]) -> str:
-    """The most probable output label, among `among` when it names two or more (else all)."""
-    if len(among) < 2:
-        return model.labels[int(probs.argmax())]
-    ids = [model.labels.index(word) for word in among]
-    return model.labels[ids[int(np.argmax(probs[ids]))]]
-
-
-def accuracy_by_distance(model, examples, buckets=DISTANCE_BUCKETS) -> dict[str, tuple[float, int]]:
-    """Accuracy grouped by the example's distance: bucket name ("0-3", "12+") → (accuracy, n).
-
-    Language model: the pronoun checks (the most probable of the check's alternatives she/he/they
-    after check.position == expected). Classifier:
-    the label after the whole text. Examples without a distance and empty buckets are left out.
-    """
-    hits: dict[str, list[bool]] = {}
-    for ex in examples:
-        if ex.distance is None:
-            continue
-        if model.spec.head == "lm":
-            targets = [(c.position, c.expected, c.alternatives) for c in ex.checks if c.kind == "pronoun"]
-        else:
-            targets = [(len(ex.tokens) - 1, ex.label, ())] if ex.label is not None else []
-        if not targets:
-            continue
-        probs = read(model, ex.tokens).probs
-        name = next((_bucket_name(lo, hi) for lo, hi in buckets
-                     if lo <= ex.distance and (hi is None or ex.distance <= hi)), None)
-        if name is not None:
-            hits.setdefault(name, []).extend(_most_probable(model, probs[p], among) == e for p, e, among in targets)
-    order = [_bucket_name(lo, hi) for lo, hi in buckets]
-    return {name: (float(np.mean(hits[name])), len(hits[name])) for name in order if name in hits}

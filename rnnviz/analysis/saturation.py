@@ -7,8 +7,9 @@ left-saturated (value < 0.1) against the fraction where it is right-saturated (v
 
 N = every step of every sentence given. A forget-gate unit far right (high ≈ 1) is an
 integrator that remembers; a unit near both axes' zero is an ordinary soft gate.
-The candidate (LSTM g, GRU n) is a tanh in [−1, 1], not a gate: it is left out unless asked
-for, and then counts |a| < 0.1 as low and |a| > 0.9 as high. The plain RNN has no gates: {}.
+A block whose activation is tanh (the candidate, LSTM g, GRU n: Gate.activation in the registry)
+is in [−1, 1], not a gate: it is left out unless asked for, and then counts |a| < 0.1 as low and
+|a| > 0.9 as high. The plain RNN has no gates: {}.
 
 Legend: L layers, D directions, H hidden units.
 """
@@ -20,7 +21,6 @@ from ..trace import read
 from .flags import as_tokens
 
 LOW, HIGH = 0.1, 0.9
-TANH_VALUED = ("candidate",)
 
 
 def saturation(model, texts_or_examples, low: float = LOW, high: float = HIGH,
@@ -31,17 +31,17 @@ def saturation(model, texts_or_examples, low: float = LOW, high: float = HIGH,
     """
     counts: dict[str, list[np.ndarray]] = {}
     steps = 0
+    gates = [g for g in model.spec.cell_kind.gates if candidate or g.activation != "tanh"]
     for item in texts_or_examples:
         tokens = as_tokens(item)
         if not tokens:
             continue
         runs = read(model, tokens).runs
         steps += len(runs[0][0].h)
-        for name in runs[0][0].gates:
-            if name in TANH_VALUED and not candidate:
-                continue
+        for gate in gates:
+            name = gate.name
             values = np.array([[run.gates[name] for run in row] for row in runs])     # [L, D, T, H]
-            values = np.abs(values) if name in TANH_VALUED else values
+            values = np.abs(values) if gate.activation == "tanh" else values
             below, above = (values < low).sum(axis=2), (values > high).sum(axis=2)     # [L, D, H]
             if name in counts:
                 counts[name][0] += below

@@ -5,9 +5,8 @@ import json
 import re
 import sys
 
-import numpy as np
-
 from ..errors import RnnvizError, TargetError
+from ..registry import CELL_KINDS, POOLINGS
 
 
 def add_parser(subparsers):
@@ -16,8 +15,8 @@ def add_parser(subparsers):
     p.add_argument("--model", help="a bundled model (see: python -m rnnviz models)")
     p.add_argument("--state-dict", help="a lesson notebook's torch.save(model.state_dict(), F)")
     p.add_argument("--vocab", help="the lesson model's vocabulary, one token per line")
-    p.add_argument("--cell", choices=("lstm", "gru", "rnn"), default="lstm")
-    p.add_argument("--pooling", choices=("last", "mean"), default="last")
+    p.add_argument("--cell", choices=tuple(CELL_KINDS), default="lstm")
+    p.add_argument("--pooling", choices=POOLINGS, default="last")
     p.add_argument("--target", help="LABEL or LABEL@POSITION: L = log p(LABEL) after that token")
     p.add_argument("--clamp", action="append", default=[], metavar="LAYER:DIR:UNIT=VALUE",
                    help="pin a state unit at every step (repeatable)")
@@ -63,8 +62,7 @@ def summary(t) -> str:
     lines = [f"{len(t.tokens)} tokens, {int((~t.known).sum())} unknown to the model", f"L = {t.target}", ""]
     top = t.grad_hidden[-1, 0]
     for i, token in enumerate(t.tokens):
-        best = int(np.argmax(t.probs[i]))
+        (label, p), = t.top_predictions(i, top=1)
         mark = "" if t.known[i] else "  (unknown)"
-        lines.append(f"{i:>3} {token!r:<14} -> {t.labels[best]!r} {t.probs[i, best]:.2f}"
-                     f"   ‖∂L/∂h‖ {top[i]:.2e}{mark}")
+        lines.append(f"{i:>3} {token!r:<14} -> {label!r} {p:.2f}   ‖∂L/∂h‖ {top[i]:.2e}{mark}")
     return "\n".join(lines) + "\n"

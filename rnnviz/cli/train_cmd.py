@@ -12,14 +12,21 @@ import sys
 import time
 from pathlib import Path
 
+from .. import checkpoints, recipes
+from ..analysis.flags import find_flags
 from ..errors import RnnvizError
+from ..registry import CELL_KINDS, POOLINGS
+from ..tasks import TASKS, get_task
+from ..train import DEFAULT_STEPS, make_data, train
+
+CELLS, TASK_NAMES = "|".join(CELL_KINDS), "|".join(TASKS)
 
 
 def add_parser(subparsers):
     p = subparsers.add_parser("train", help="train a model on a task (or --all bundled models)")
     what = p.add_argument_group("what to train")
-    what.add_argument("--task", help="story, sentiment or recall")
-    what.add_argument("--cell", help="rnn, lstm or gru")
+    what.add_argument("--task", help=TASK_NAMES)
+    what.add_argument("--cell", help=CELLS)
     what.add_argument("--name", help="rebuild one bundled model from its recipe, e.g. story-lstm")
     what.add_argument("--all", action="store_true", help="rebuild every bundled model from its recipe")
     what.add_argument("--out", help="save here: a path without suffix (writes OUT.pt and OUT.json); "
@@ -30,12 +37,13 @@ def add_parser(subparsers):
     how.add_argument("--hidden", type=int, default=32, help="hidden units (default 32)")
     how.add_argument("--layers", type=int, default=1)
     how.add_argument("--bidirectional", action="store_true")
-    how.add_argument("--steps", type=int, help="Adam steps (default: story 4000, sentiment 1500, recall 3000)")
+    how.add_argument("--steps", type=int, help="Adam steps (default: "
+                     + ", ".join(f"{task} {steps}" for task, steps in DEFAULT_STEPS.items()) + ")")
     how.add_argument("--lr", type=float, default=3e-3)
     how.add_argument("--batch", type=int, default=64)
     how.add_argument("--clip", type=float, default=1.0, help="gradient-norm clip (0 = none)")
-    how.add_argument("--forget-bias", type=float, default=0.0, help="LSTM forget-gate bias at init")
-    how.add_argument("--pooling", default="last", help="classifier reads the last state or the mean")
+    how.add_argument("--forget-bias", type=float, default=0.0, help="forget-gate bias at init (a cell with one)")
+    how.add_argument("--pooling", default="last", help=f"what a classifier reads: {'|'.join(POOLINGS)}")
     how.add_argument("--target", type=float, help="stop once the validation accuracy reaches this")
     p.add_argument("--no-flags", action="store_true", help="do not look for flag units for the card")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -43,8 +51,6 @@ def add_parser(subparsers):
 
 
 def run(args) -> int:
-    from .. import recipes
-
     if args.all or args.name:
         if args.all and args.name or args.task or args.cell:
             raise RnnvizError("Give either --all, --name NAME, or --task and --cell (not several).")
@@ -52,22 +58,17 @@ def run(args) -> int:
             raise RnnvizError(f"There is no recipe called {args.name!r}. Recipes: {', '.join(recipes.RECIPES)}.")
         return _recipes(args, list(recipes.RECIPES) if args.all else [args.name])
     if not args.task or not args.cell:
-        raise RnnvizError("Say what to train: --task story|sentiment|recall --cell rnn|lstm|gru, "
-                          "or --name NAME, or --all.")
+        raise RnnvizError(f"Say what to train: --task {TASK_NAMES} --cell {CELLS}, or --name NAME, or --all.")
     return _single(args)
 
 
 def _single(args) -> int:
-    from .. import checkpoints, recipes
-    from ..tasks import get_task
-    from ..train import make_data, train
-
     task = get_task(args.task)
     settings = {"emb": args.emb, "hidden": args.hidden, "layers": args.layers, "bidirectional": args.bidirectional,
                 "steps": args.steps, "lr": args.lr, "batch": args.batch, "clip": args.clip,
                 "forget_bias": args.forget_bias, "pooling": args.pooling, "target": args.target}
-    if args.cell not in recipes.CELL_NAMES:
-        raise RnnvizError(f"There is no cell called {args.cell!r}. Choose one of: rnn, lstm, gru.")
+    if args.cell not in CELL_KINDS:
+        raise RnnvizError(f"There is no cell called {args.cell!r}. Choose one of: {', '.join(CELL_KINDS)}.")
     data = make_data(task.name)
     bar = None if args.quiet else ProgressBar(f"{task.name}-{args.cell}")
     result = train(task.name, args.cell, seed=args.seed, data=data, **settings, progress=bar)
@@ -75,7 +76,7 @@ def _single(args) -> int:
         bar.done()
     where = "not saved (give --out to keep it)"
     if args.out:
-        flags = None if args.no_flags else recipes.find_flags(
+        flags = None if args.no_flags else find_flags(
             result.model, task, recipes.probe_set(data, recipes.CARD_PROBE_SEED))
         card = recipes.make_card(result, data, flags=flags,
                                  description=recipes.default_description(task.name, args.cell, settings),
@@ -87,8 +88,6 @@ def _single(args) -> int:
 
 
 def _recipes(args, names: list[str]) -> int:
-    from .. import checkpoints, recipes
-
     folder = Path(args.out) if args.out else checkpoints.MODELS_DIR
     start = time.perf_counter()
     for name in names:
@@ -99,8 +98,8 @@ def _recipes(args, names: list[str]) -> int:
             bar.done()
         flags = ", ".join(f"{f['concept']} unit {f['unit']} AUROC {f['auroc']:.2f}" for f in card["flags"])
         print(f"{name}: seed {best.seed}, {_summary(best.metrics)}, trained in {best.seconds:.1f} s "
-              f"({time.perf_counter() - began:.0f} s with all seeds and flags)" + (f"; flags: {flags}" if flags else ""),
-              flush=True)
+              f"({time.perf_counter() - began:.0f} s with all seeds and flags)"
+              + (f"; flags: {flags}" if flags else ""), flush=True)
     print(f"{len(names)} model(s) in {time.perf_counter() - start:.0f} s, saved in {folder}")
     return 0
 

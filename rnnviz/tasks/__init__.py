@@ -5,8 +5,14 @@
     train, test = task.split(4000, 500, seed=0)
 
 Each task is seeded through a `random.Random` it is given, so one seed gives one data set.
+A task also says what the pages ask of it: its prepared sentences (`examples()`), the concepts a
+flag unit is looked for (`flag_concepts`) and the words that switch each one on (`triggers`).
 """
 from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
 
 from ..errors import RnnvizError
 from .base import Check, Example, Task
@@ -16,8 +22,13 @@ from .story import StoryTask
 
 _TASKS: dict[str, Task] = {task.name: task for task in (StoryTask(), SentimentTask(), RecallTask())}
 TASKS: tuple[str, ...] = tuple(_TASKS)   # ("story", "sentiment", "recall")
+CONCEPTS: tuple[str, ...] = tuple(dict.fromkeys(c for task in _TASKS.values() for c in task.flag_concepts))
+"""Every flag concept of the bundled grammars, in the tasks' order: ("female", "plural", "negation")."""
 
-__all__ = ["TASKS", "Check", "Example", "Task", "get_task"]
+# Sentences that belong to no grammar: the lesson model's and the lesson ideas'.
+EXAMPLES_FILE = Path(__file__).resolve().parents[2] / "assets" / "examples.json"
+
+__all__ = ["CONCEPTS", "TASKS", "Check", "Example", "Task", "get_task", "prepared", "trigger_words"]
 
 
 def get_task(name: str) -> Task:
@@ -26,3 +37,25 @@ def get_task(name: str) -> Task:
     if task is None:
         raise RnnvizError(f"There is no task called {name!r}. Choose one of: {', '.join(TASKS)}.")
     return task
+
+
+def trigger_words(concept: str) -> tuple[str, ...]:
+    """The words that switch `concept` on in any bundled grammar, sorted; () for another concept."""
+    return tuple(sorted({word for task in _TASKS.values() for word in task.triggers.get(concept, ())}))
+
+
+def prepared() -> dict:
+    """The prepared sentences: {"tasks": {task: [...]}, "ideas": {idea: [...]}}.
+
+    A grammar's sentences come from its `examples()`, the others (the lesson model's, each
+    lesson idea's) from assets/examples.json, which therefore holds no grammar's list.
+    """
+    extra = _examples_file()
+    tasks = {name: task.examples() for name, task in _TASKS.items()}
+    return {"tasks": tasks | {name: list(sentences) for name, sentences in extra["tasks"].items()},
+            "ideas": {idea: list(sentences) for idea, sentences in extra["ideas"].items()}}
+
+
+@cache
+def _examples_file() -> dict:
+    return json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))

@@ -11,7 +11,10 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..errors import RnnvizError
+from ..registry import HeadKind, head_kind
 
 PROBE_SEED_OFFSET = 1_000_003   # probe(n, seed) draws from Random(seed + this): unlike split(seed)
 MAX_TRIES_PER_EXAMPLE = 200     # give up (with a readable error) if a grammar is too small
@@ -25,8 +28,9 @@ class Check:
     Linzen et al. 2016: p(says) vs p(say), not argmax over every word).
 
     `alternatives` includes `expected`; the default (expected,) means "argmax over the whole
-    vocabulary" (the next token itself is determined). `concepts` are the flag concepts that decide
-    the choice from far back, so that a flag's clamp must be able to change it (empty for none).
+    vocabulary" (the next token itself is determined). `among` is that rule for every scorer
+    (training, evaluation, flag clamps). `concepts` are the flag concepts that decide the choice
+    from far back, so that a flag's clamp must be able to change it (empty for none).
     """
 
     position: int
@@ -47,6 +51,24 @@ class Check:
     def contrastive(self) -> bool:
         """True when the check compares its alternatives, False for argmax over the vocabulary."""
         return len(self.alternatives) > 1
+
+    def among(self, vocab) -> list[int]:
+        """The ids of the outputs this check chooses among: its alternatives', or [] for every word
+        (the form `choose` takes; a word the vocabulary lacks is its <unk> id)."""
+        return vocab.ids(list(self.alternatives)) if self.contrastive else []
+
+
+def choose(logits: np.ndarray, among) -> np.ndarray:
+    """The output each row chooses: the id with the highest logit among its ids (Check.among,
+    -1 padding), or among all V where it names none. logits [..., V], among [..., A] -> [...] ids.
+
+    The one rule of a choice for training's accuracy, evaluation and the flags' clamp test.
+    Ties go to the lowest id."""
+    among = np.asarray(among, dtype=np.int64)
+    given = among >= 0                                                                  # [..., A]
+    allowed = ((among[..., None] == np.arange(logits.shape[-1])) & given[..., None]).any(-2)   # [..., V]
+    allowed |= ~given.any(-1)[..., None]
+    return np.where(allowed, logits, -np.inf).argmax(-1)
 
 
 @dataclass(frozen=True)
@@ -77,9 +99,17 @@ class Task:
     implement `_words()` (every token the grammar can produce), `sample()` and `examples()`."""
 
     name: str = ""
-    head: str = "lm"                  # "lm" (next-word language model) or "classifier"
+    head: str = "lm"                  # a registry.HEADS name: "lm" (next word) or "classifier"
     labels: tuple[str, ...] = ()
     description: str = ""
+    flag_concepts: tuple[str, ...] = ()                 # concepts a flag unit is looked for (analysis.flags)
+    triggers: dict[str, tuple[str, ...]] = {}           # concept -> the words that switch it on
+    distance_edges: tuple[int, ...] = ()                # starts of the buckets of accuracy by `distance`
+
+    @property
+    def head_kind(self) -> HeadKind:
+        """The registry entry of `head` (does it predict the next word?)."""
+        return head_kind(self.head)
 
     def _words(self) -> Iterable[str]:
         raise NotImplementedError
@@ -88,6 +118,7 @@ class Task:
         raise NotImplementedError
 
     def examples(self) -> list[str]:
+        """The prepared sentences the pages offer for this task (rnnviz.tasks.prepared)."""
         raise NotImplementedError
 
     def vocabulary(self) -> list[str]:

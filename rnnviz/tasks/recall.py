@@ -34,6 +34,7 @@ class RecallTask(Task):
     head = "classifier"
     labels = COLOURS
     description = "Remember the key's colour across 20 to 60 words of filler: a test of long memory."
+    distance_edges = (0, 20, 30, 40, 50)  # the filler's length
 
     def _words(self):
         yield from COLOURS + QUESTION + ("the", "key", "is", ".")

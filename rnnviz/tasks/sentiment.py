@@ -46,6 +46,8 @@ class SentimentTask(Task):
     head = "classifier"
     labels = ("negative", "positive")
     description = "Short reviews with negation and 'but': is the review negative or positive?"
+    flag_concepts = ("negation",)          # "positive" is the label itself: no flag to look for
+    triggers = {"negation": NEGATORS}
 
     def _words(self):
         yield from POSITIVE + NEGATIVE + NEGATORS + INTENSIFIERS + WORKS + ASPECTS

@@ -69,6 +69,11 @@ class StoryTask(Task):
     labels = ()
     description = ("A tiny story: remember who (she, he, they) and whether the movie was "
                    "liked (happy, sad) across the sentence.")
+    flag_concepts = ("female", "plural", "negation")
+    triggers = {"female": FEMALE_NAMES,
+                "plural": ("and",) + tuple(phrase[-1] for phrase in PLURAL_SUBJECTS),
+                "negation": NEGATORS}
+    distance_edges = (6, 9, 12, 15)       # words between the subject and its pronoun (6 to 16)
 
     def _words(self):
         yield from FEMALE_NAMES + MALE_NAMES + PREPOSITIONS + DETERMINERS + ATTRACTOR_ADJECTIVES

@@ -98,7 +98,8 @@ def autograd_reference(model: Model, ids: list[int], k: int, pos: int, clamp=Non
         outs = []
         for d in range(spec.directions):
             sfx = f"_l{layer}" + ("_reverse" if d else "")
-            w = [getattr(model.rnn, n + sfx).detach().double() for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+            w = [getattr(model.rnn, n + sfx).detach().double()
+                 for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
             pins = {u: v for (l_, d_, u), v in (clamp or {}).items() if (l_, d_) == (layer, d)}
             h = torch.zeros(spec.hidden_size, dtype=torch.float64)
             c = torch.zeros_like(h)
@@ -116,7 +117,9 @@ def autograd_reference(model: Model, ids: list[int], k: int, pos: int, clamp=Non
     g = torch.autograd.grad(loss, wanted, materialize_grads=True)
     shape = (spec.layers, spec.directions, steps)
     grad_h = torch.stack([t.norm() for t in g[: len(keys)]]).reshape(shape)
-    grad_c = torch.stack([t.norm() for t in g[len(keys): 2 * len(keys)]]).reshape(shape) if spec.cell == "lstm" else None
+    grad_c = None
+    if spec.cell == "lstm":
+        grad_c = torch.stack([t.norm() for t in g[len(keys): 2 * len(keys)]]).reshape(shape)
     return grad_h, grad_c, g[-1].norm(dim=1), logits.detach()
 
 

@@ -80,6 +80,11 @@ def test_cohens_d_uses_the_pooled_sd():
     assert flags.cohens_d(on, off)[0] == pytest.approx(1.5 / pooled)
 
 
+def test_flag_concepts_are_the_tasks_own():
+    assert flags.FLAG_CONCEPTS == {"story": ("female", "plural", "negation"), "sentiment": ("negation",), "recall": ()}
+    assert all(flags.FLAG_CONCEPTS[name] == get_task(name).flag_concepts for name in flags.FLAG_CONCEPTS)
+
+
 def test_flag_state_is_the_cell_state_of_an_lstm_and_h_otherwise(planted):
     r = read(planted, "alice says")
     assert np.array_equal(flags.flag_state(r, planted.spec)[0, 0], r.runs[0][0].c)
@@ -183,6 +188,9 @@ def test_minimal_pair_aligns_tokens_and_ranks_the_flag_first(planted):
     assert all(pair.tokens_a[i] == pair.tokens_b[j] for i, j in pair.aligned)
     assert pair.diff.shape == (1, 1, len(pair.aligned), 3) == pair.diff_hidden.shape
     assert pair.state == "cell" and pair.ranking[0][:3] == FLAG and pair.ranking[0][3] > 0.99
+    gru = make_model("gru", head="lm")
+    pair = flags.minimal_pair(gru, "alice says", "tom says")
+    assert pair.state == "hidden" and np.array_equal(pair.diff, pair.diff_hidden)
 
 
 def test_trigger_scores_find_the_unit_that_a_word_switches_on(planted):
@@ -203,7 +211,7 @@ def test_spectral_radius_of_hand_made_matrices():
 def first_to_last_ratio(model) -> float:
     """‖∂L/∂h‖ at the first of 30 tokens over its value at the last."""
     tokens = ["alice", "says", "the", "movie", "was", "not", "good", "."] * 4
-    return gradients.vanishing_curve(model, " ".join(tokens[:30]))[0]
+    return gradients.gradient_curve(rnnviz.trace(model, " ".join(tokens[:30])))[0]
 
 
 def test_untrained_models_explode_vanish_and_remember_with_a_forget_bias():
@@ -216,6 +224,37 @@ def test_untrained_models_explode_vanish_and_remember_with_a_forget_bias():
     forget = biased.rnn.bias_ih_l0[h:2 * h] + biased.rnn.bias_hh_l0[h:2 * h]
     assert torch.allclose(forget, torch.full((h,), 3.0))
     assert gradients.spectral_radius(biased.rnn.weight_hh_l0) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_the_lab_starts_the_forget_gate_as_training_does():
+    """One convention (model.set_forget_bias): the bias split evenly between b_ih and b_hh; a cell
+    without a forget gate ignores the lab's setting and keeps its weights."""
+    h = 32
+    biased = gradients.untrained_model("lstm", forget_bias=3.0)
+    for name in ("bias_ih_l0", "bias_hh_l0"):
+        assert torch.equal(getattr(biased.rnn, name)[h:2 * h].detach(), torch.full((h,), 1.5))
+    for cell in ("gru", "rnn"):
+        assert checksum(gradients.untrained_model(cell, forget_bias=3.0)) == checksum(gradients.untrained_model(cell))
+
+
+def test_recurrent_radius_is_the_first_layers_spectral_radius():
+    for scale in (0.5, 3.0):
+        model = gradients.untrained_model("rnn", scale=scale)
+        assert gradients.recurrent_radius(model) == gradients.spectral_radius(model.rnn.weight_hh_l0)
+        assert gradients.recurrent_radius(model) == pytest.approx(scale, abs=1e-5)
+    two = make_model("gru", layers=2, bidirectional=True)
+    assert gradients.recurrent_radius(two) == gradients.spectral_radius(two.rnn.weight_hh_l0)
+
+
+@pytest.mark.parametrize("scale", [1.0, 3.0])
+def test_the_lab_trace_reads_the_class_the_model_finds_least_likely(scale):
+    model = gradients.untrained_model("rnn", scale=scale)
+    text = "the key is green . the cat sat on the mat . what colour was the key ?"
+    t = gradients.lab_trace(model, text)
+    least = model.labels[int(read(model, text).probs[-1].argmin())]
+    assert t.target == rnnviz.trace(model, text, target=least).target and least in t.target
+    assert np.array_equal(t.grad_hidden, rnnviz.trace(model, text, target=least).grad_hidden)
+    assert t.grad_hidden[0, 0, -1] > 0, "the least likely class always has a slope"
 
 
 def test_untrained_model_is_deterministic_and_leaves_the_global_seed_alone():
@@ -253,15 +292,6 @@ def test_forget_product_is_the_running_product_of_forget_gates():
 
 def test_clipping():
     assert np.array_equal(gradients.clip([0.5, 2.0, 10.0], 1.0), [0.5, 1.0, 1.0])
-    assert gradients.clip_factor(10.0, 1.0) == 0.1 and gradients.clip_factor(0.5, 1.0) == 1.0
-
-
-def test_accuracy_by_distance_counts_pronoun_checks(planted, probe):
-    result = gradients.accuracy_by_distance(planted, probe)
-    assert sum(n for _, n in result.values()) == len(probe)
-    correct = sum(ex.concepts["female"] or not ex.concepts["plural"] for ex in probe)   # "he" for "they"
-    assert sum(acc * n for acc, n in result.values()) == pytest.approx(correct)
-    assert list(result) == [b for b in ("0-3", "4-7", "8-11", "12+") if b in result]
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])

@@ -50,6 +50,19 @@ def test_round_trip(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]          # no temp files left
 
 
+def test_card_json_is_what_the_card_file_holds(tmp_path):
+    model = make_model("lstm")
+    checkpoints.save(model, tmp_path / "m", {"task": "test", "description": "naïve — “quoted”"})
+    card = checkpoints.read_card(tmp_path / "m.json")
+    assert (tmp_path / "m.json").read_text(encoding="utf-8") == checkpoints.card_json(card)
+    assert "naïve — “quoted”" in checkpoints.card_json(card) and checkpoints.card_json(card).startswith('{\n "')
+    assert json.loads(checkpoints.card_json(card)) == card
+    assert checkpoints.full_card(model, {"task": "test", "description": "naïve — “quoted”"}) == card
+    assert (tmp_path / "m.pt").read_bytes() == checkpoints.weights_bytes(model)
+    state = checkpoints.read_state_dict(checkpoints.weights_bytes(model))
+    assert all(torch.equal(state[k], v) for k, v in model.state_dict().items())
+
+
 @pytest.mark.parametrize("kind,cell", [(nn.LSTM, "lstm"), (nn.GRU, "gru"), (nn.RNN, "rnn")])
 @pytest.mark.parametrize("layers,bidirectional", [(1, False), (2, True)])
 def test_lesson_model_opens_and_matches_nn(tmp_path, kind, cell, layers, bidirectional):

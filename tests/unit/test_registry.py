@@ -49,6 +49,7 @@ def test_letters_labels_and_forget_gate_agree():
         for gate in kind.gates:
             assert gate.label.endswith(" " + gate.letter)
         assert kind.forget_gate is None or kind.forget_gate in kind.gate_names
+        assert kind.memory_gate is None or kind.gate(kind.memory_gate).activation == "sigmoid"
         assert kind.lesson_pooling in registry.POOLINGS
         assert kind.flag_state == ("cell" if kind.carries_cell else "hidden")
     assert registry.cell_kind("lstm").letters == "ifgo" and registry.cell_kind("gru").letters == "rzn"

@@ -7,9 +7,10 @@ from functools import cache
 
 import pytest
 
+import rnnviz.tasks
 from rnnviz.errors import RnnvizError
-from rnnviz.tasks import TASKS, Example, get_task, recall, sentiment, story
-from rnnviz.text import tokenize
+from rnnviz.tasks import CONCEPTS, TASKS, Example, get_task, prepared, recall, sentiment, story, trigger_words
+from rnnviz.text import Vocab, tokenize
 
 N = 2000
 COLOURS = {"red", "green", "blue", "yellow"}
@@ -79,7 +80,7 @@ def test_checks_scopes_and_labels_are_well_formed(name):
         assert set(ex.scopes) == set(ex.concepts)
         for start, end in ex.scopes.values():
             assert 0 <= start < end <= len(ex.tokens)
-        assert (ex.label is None) == (task.head == "lm")
+        assert (ex.label is None) == task.head_kind.next_word
         assert ex.label is None or ex.label in task.labels
 
 
@@ -94,6 +95,48 @@ def test_a_wrong_check_is_refused():
     assert Check(0, "b", "verb", "plural").alternatives == ("b",)    # the whole vocabulary
     assert Check(0, "b", "verb", "plural").concepts == ("plural",)   # one concept, given alone
     assert Check(0, "b", "pronoun", ("female", "plural")).concepts == ("female", "plural")
+
+
+def test_a_check_chooses_among_its_alternatives_or_every_word():
+    from rnnviz.tasks.base import Check
+    vocab = Vocab(["<pad>", "<unk>", "says", "say", "the"])
+    assert Check(0, "says", "verb", (), ("says", "say")).among(vocab) == [2, 3]
+    assert Check(0, "says", "verb", (), ("says", "sing")).among(vocab) == [2, 1]   # unknown: <unk>
+    assert Check(0, "the", "verb").among(vocab) == []                              # the whole vocabulary
+
+
+# ---------------------------------------------------------------- what the pages ask of the tasks
+
+def test_concepts_and_their_trigger_words():
+    """The words that switch each concept on, as the Flags lab shades them: the grammars' own lists."""
+    assert CONCEPTS == ("female", "plural", "negation")
+    assert set(trigger_words("female")) == set(story.FEMALE_NAMES)
+    assert set(trigger_words("plural")) == {"and"} | {phrase[-1] for phrase in story.PLURAL_SUBJECTS}
+    assert set(trigger_words("negation")) == set(story.NEGATORS) | set(sentiment.NEGATORS)
+    assert trigger_words("positive") == () and trigger_words("word") == ()
+    for concept in CONCEPTS:
+        assert list(trigger_words(concept)) == sorted(trigger_words(concept))
+        assert any(concept in get_task(name).flag_concepts for name in TASKS)
+    assert get_task("story").head_kind.next_word and not get_task("recall").head_kind.next_word
+
+
+def test_prepared_sentences_come_from_the_tasks_so_they_cannot_drift():
+    """examples.json keeps only what no grammar makes (the lesson model's, the ideas'): each
+    grammar's sentences live in its examples() alone."""
+    import json
+    data = prepared()
+    assert list(data) == ["tasks", "ideas"]
+    assert list(data["tasks"]) == [*TASKS, "lesson"]
+    for name in TASKS:
+        assert data["tasks"][name] == get_task(name).examples()
+    stored = json.loads(rnnviz.tasks.EXAMPLES_FILE.read_text(encoding="utf-8"))
+    assert not set(stored["tasks"]) & set(TASKS), "a grammar's sentences belong in its examples()"
+    assert data["ideas"] == stored["ideas"] and data["tasks"]["lesson"] == stored["tasks"]["lesson"]
+    assert {"order", "unrolling", "negation", "vanishing", "flags", "gru", "bidirectional", "multilayer"} == \
+        set(data["ideas"])
+    data["tasks"]["story"].append("changed")
+    data["ideas"]["order"].append("changed")
+    assert "changed" not in prepared()["tasks"]["story"] and "changed" not in prepared()["ideas"]["order"]
 
 
 # ---------------------------------------------------------------- determinism and splits
@@ -210,7 +253,7 @@ def test_story_negation_decides_the_mood_exactly_when_a_check_says_so():
     for ex in samples("story")[:500]:
         p = parse_story(ex.tokens)
         positive = p["adjective"] in story.POSITIVE
-        mood = lambda negated: "happy" if positive and not negated else "sad"
+        mood = lambda negated, positive=positive: "happy" if positive and not negated else "sad"
         changes = mood(True) != mood(False)
         assert changes == ("negation" in ex.checks[3].concepts)
 

@@ -11,7 +11,8 @@ from rnnviz import checkpoints
 from rnnviz import train as training
 from rnnviz.cli import main
 from rnnviz.errors import RnnvizError
-from rnnviz.train import evaluate, make_data, set_forget_bias, train
+from rnnviz.model import set_forget_bias
+from rnnviz.train import evaluate, make_data, train
 
 TINY = {"emb": 4, "hidden": 6, "steps": 30, "batch": 16}
 CARD_KEYS = {"task", "spec", "vocab", "labels", "seed", "train_seconds", "command", "metrics",
@@ -102,6 +103,12 @@ def test_forget_bias_sets_exactly_the_forget_block():
         assert torch.equal(total.detach(), torch.full((h,), 3.0))
     with pytest.raises(RnnvizError, match="LSTM"):
         train("sentiment", "gru", data=data, forget_bias=3.0, **TINY)
+    gru = training.build_model("sentiment", data.vocab, "gru", 4, 6)
+    before = weights(gru)
+    set_forget_bias(gru, 0.0)                                        # no forget gate: nothing to set
+    assert same(weights(gru), before)
+    with pytest.raises(RnnvizError, match="LSTM"):
+        set_forget_bias(gru, 3.0)
 
 
 def test_evaluate_reports_kinds_and_distances():
@@ -109,8 +116,10 @@ def test_evaluate_reports_kinds_and_distances():
     m = evaluate(result.model, "story", tiny_data("story").test)
     assert set(m["by_kind"]) == {"verb", "pronoun", "mood"} and m["count"] == 4 * 60
     assert sum(b["count"] for b in m["by_distance"].values()) == 60
+    assert set(m["by_distance"]) <= {"6-8", "9-11", "12-14", "15+"}
     recall = train("recall", "lstm", data=tiny_data("recall"), **TINY).metrics
     assert recall["count"] == 60 and sum(b["count"] for b in recall["by_distance"].values()) == 60
+    assert set(recall["by_distance"]) <= {"20-29", "30-39", "40-49", "50+"}
     sentiment = train("sentiment", "lstm", data=tiny_data("sentiment"), **TINY).metrics
     assert set(sentiment["by_negation"]) == {"negated", "not negated"}
 
@@ -154,6 +163,23 @@ def test_bad_options_are_readable_errors():
         train("nope", "lstm")
     with pytest.raises(RnnvizError, match="cell"):
         train("sentiment", "transformer", data=tiny_data("sentiment"))
+
+
+def test_training_options_and_model_cards_share_the_models_rules():
+    """One rule, one message: what ModelSpec refuses in a card, train() refuses in its options."""
+    from rnnviz.model import ModelSpec
+    spec = {"cell": "lstm", "vocab_size": 10, "emb_size": 4, "hidden_size": 6, "labels": ("a", "b")}
+    for card, option in (({"cell": "cnn"}, {"cell": "cnn"}), ({"pooling": "max"}, {"pooling": "max"})):
+        with pytest.raises(RnnvizError) as from_card:
+            ModelSpec(**{**spec, **card}).validate()
+        with pytest.raises(RnnvizError) as from_options:
+            train("sentiment", **{"cell": "lstm", **option}, data=tiny_data("sentiment"), **TINY)
+        problem = str(from_card.value).split(": ", 1)[1]
+        assert problem in str(from_options.value), (problem, str(from_options.value))
+    with pytest.raises(RnnvizError, match="cannot read the future"):
+        train("story", "lstm", bidirectional=True, data=tiny_data("story"), **TINY)
+    with pytest.raises(RnnvizError, match="cannot read the future"):
+        ModelSpec(**{**spec, "head": "lm", "bidirectional": True}).validate()
 
 
 @pytest.mark.parametrize("argv", [["--task", "nope", "--cell", "lstm"], ["--task", "story", "--cell", "cnn"],
