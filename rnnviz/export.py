@@ -20,7 +20,7 @@ def trace_json(trace: Trace) -> str:
 
 def states_csv(trace: Trace) -> str:
     """One row per token × layer × direction × unit: h, c (empty unless LSTM) and every gate."""
-    gates = list(trace.gates)
+    gates, carries_cell = list(trace.gates), trace.cell_kind.carries_cell
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(STATE_COLUMNS + gates)
@@ -30,7 +30,7 @@ def states_csv(trace: Trace) -> str:
             for d in range(directions):
                 for u in range(units):
                     at = (layer, d, t, u)
-                    c = "" if trace.cell is None else repr(float(trace.cell[at]))
+                    c = repr(float(trace.cell[at])) if carries_cell else ""
                     writer.writerow([t, trace.tokens[t], layer, d, u, repr(float(trace.hidden[at])), c]
                                     + [repr(float(trace.gates[g][at])) for g in gates])
     return out.getvalue()
@@ -42,7 +42,7 @@ def token_columns(trace: Trace) -> list[str]:
     slices = [f"l{layer}d{d}" for layer in range(layers) for d in range(directions)]
     return (["t", "token", "known"] + [f"p({label})" for label in trace.labels]
             + [f"grad_h_{s}" for s in slices]
-            + ([f"grad_c_{s}" for s in slices] if trace.grad_cell is not None else [])
+            + ([f"grad_c_{s}" for s in slices] if trace.cell_kind.carries_cell else [])
             + ["connectivity"])
 
 
@@ -55,7 +55,7 @@ def tokens_csv(trace: Trace) -> str:
     writer.writerow(token_columns(trace))
     for t in range(trace.steps):
         grads = [trace.grad_hidden[layer, d, t] for layer in range(layers) for d in range(directions)]
-        if trace.grad_cell is not None:
+        if trace.cell_kind.carries_cell:
             grads += [trace.grad_cell[layer, d, t] for layer in range(layers) for d in range(directions)]
         writer.writerow([t, trace.tokens[t], int(bool(trace.known[t]))]
                         + [repr(float(p)) for p in trace.probs[t]]

@@ -12,7 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from .cells import Cell, Run
+from .errors import RnnvizError
 from .network import Clamp, forward, top_states
+from .registry import POOLINGS
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -20,12 +22,23 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def pooled(runs: list[list[Run]], pooling: str) -> np.ndarray:
-    """What the classifier reads after the whole text.  [D*H]"""
-    top = runs[-1]
+def pooled_states(top: np.ndarray, pooling: str, directions: int) -> np.ndarray:
+    """What the classifier reads after the whole text, from the top layer's outputs top [T, D*H].  [D*H]
+
+    "last": each direction's final state, the forward h after the last token beside the backward
+    h after the first; "mean": the mean over tokens of [forward h_t; backward h_t].
+    """
     if pooling == "mean":
-        return top_states(top).mean(axis=0)
-    return np.concatenate([top[0].h[-1]] + [run.h[0] for run in top[1:]])
+        return top.mean(axis=0)
+    if pooling != "last":
+        raise RnnvizError(f"pooling must be one of {', '.join(POOLINGS)}, not {pooling!r}.")
+    hidden = top.shape[1] // directions                                 # H
+    return np.concatenate([top[-1, :hidden], top[0, hidden:]])          # the backward half is empty if D = 1
+
+
+def pooled(runs: list[list[Run]], pooling: str) -> np.ndarray:
+    """What the classifier reads after the whole text (see pooled_states).  [D*H]"""
+    return pooled_states(top_states(runs[-1]), pooling, len(runs[-1]))
 
 
 def features(spec, cells: list[list[Cell]], x: np.ndarray, runs, clamp: Clamp | None) -> np.ndarray:

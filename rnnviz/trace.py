@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from . import head, network
-from .errors import EmptyTextError, TargetError
+from .errors import EmptyTextError, RnnvizError, TargetError
 from .registry import CELL_KINDS, HEADS, CellKind, HeadKind
 from .text import MAX_TOKENS, tokenize
 
@@ -57,6 +57,11 @@ class Trace:
         return CELL_KINDS[self.kind]
 
     @property
+    def flag_states(self) -> np.ndarray:
+        """The state whose units act as flags: c where the cell carries one, else h.  [L, D, T, H]"""
+        return getattr(self, self.cell_kind.flag_state)
+
+    @property
     def head_kind(self) -> HeadKind:
         return HEADS[self.head]
 
@@ -77,6 +82,16 @@ class Trace:
     def to_json(self) -> dict:
         """The fields under their own names; arrays as nested lists, None as null."""
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+
+
+def check_index(index: int, size: int, name: str) -> int:
+    """`index` as a non-negative position in range(size); negative counts from the end.
+
+    Anything else is a readable RnnvizError ("step 12 does not exist: choose 0 to 9.").
+    """
+    if not -size <= index < size:
+        raise RnnvizError(f"{name} {index} does not exist: choose 0 to {size - 1}.")
+    return int(index) % size
 
 
 def _plain(value):

@@ -1,8 +1,8 @@
 """One cell at one token, with its real numbers: the lesson's equation, then each gate's own.
 
-`cell_terms` recomputes the step with the explicit cells over the model's weights, from the
-trace's previous state, so every number shown is exact. Weights keep torch.nn's layout:
-W = weight_ih [G*H, E], H = weight_hh [G*H, H], gate blocks i, f, g, o (LSTM) or r, z, n (GRU).
+The figures draw rnnviz.analysis.anatomy.cell_terms' record (the step recomputed exactly from the
+model's weights). W = weight_ih [G*H, E], H = weight_hh [G*H, H], gate blocks in the registry's
+order (LSTM i, f, g, o; GRU r, z, n).
 Legend: E input size, H hidden units, G gate blocks (RNN 1, GRU 3, LSTM 4), T tokens.
 """
 from __future__ import annotations
@@ -11,65 +11,31 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..cells import State
+from ..analysis.anatomy import CellTerms
 from ..errors import RnnvizError
 from ..i18n import t
-from ..trace import Trace
+from ..registry import CellKind
 from . import theme
-from .common import cell_kind, check_index, check_slice, slice_title, symmetric_range, token_label
+from .common import slice_title, symmetric_range, token_label
 
 MAX_TEXT = 16        # print the numbers inside vectors and strips of at most this many values
 STRIP_PX = 36        # one 1 × H strip of the gate equations, at scale 1.0
 GAP_PX = 74          # above each strip: the row's equation, the strip titles, the unit ticks
-LETTERS = {"lstm": "ifgo", "gru": "rzn", "rnn": "h"}
 WEIGHTS, INPUTS, STATES = "coloraxis", "coloraxis2", "coloraxis3"   # simple-cell colour axes
 GATE, BOUNDED, SUM = "coloraxis", "coloraxis2", "coloraxis3"        # gate-equation colour axes
+SYMBOLS = {"sigmoid": "σ", "tanh": "tanh"}                           # a gate's activation, as written
 
 
-def cell_terms(model, trace: Trace, step: int, layer: int = 0, direction: int = 0) -> dict:
-    """Every vector and matrix of one cell's step at token `step`, recomputed exactly.
+def _interpolates(kind: CellKind) -> bool:
+    """A gated cell without a cell state (the GRU): h_t = (1 − z) ⊙ n + z ⊙ h_prev, and its reset
+    gate r acts inside the candidate, n = tanh(W_n x_t + b_in + r ⊙ (H_n h_prev + b_hn))."""
+    return bool(kind.gates) and not kind.carries_cell
 
-    x is the token's embedding (layer 0) or [h_forward; h_backward] of layer − 1 at `step`;
-    h_prev (and c_prev) come from trace.hidden (trace.cell) at step − 1, or step + 1 for the
-    backward direction, zeros before the first token it reads. Then, with the model's cell:
-        Wx = W x,  Hh = H h_prev,  b = b_ih + b_hh,  a = Wx + Hh + b          [G*H]
-        RNN:  h = tanh(a)
-        LSTM: i, f, o = σ(a_i), σ(a_f), σ(a_o);  g = tanh(a_g);  c = f ⊙ c_prev + i ⊙ g;  h = o ⊙ tanh(c)
-        GRU:  r, z = σ(a_r), σ(a_z);  n = tanh(xn + r ⊙ hn),  xn = W_n x + b_in,  hn = H_n h_prev + b_hn
-              h = (1 − z) ⊙ n + z ⊙ h_prev
-    h, c and gates come from `cell.step` itself: they equal trace.hidden, trace.cell, trace.gates.
-    """
-    layer, direction = check_slice(trace, layer, direction)
-    at = check_index(step, trace.steps, "step")
-    cell = model.cell(layer, direction)
-    if cell.kind != cell_kind(trace) or cell.hidden_size != trace.hidden.shape[-1]:
-        raise RnnvizError(t("anatomy.fig.other_model"))
-    if layer == 0:
-        x = model.embeddings(trace.ids[at:at + 1])[0]                          # [E]
-    else:
-        x = trace.hidden[layer - 1, :, at].astype(np.float64).ravel()          # [D*H]
-    prev = at + 1 if direction else at - 1                                      # the step read before
-    first = not 0 <= prev < trace.steps
-    zeros = np.zeros(cell.hidden_size)
-    h_prev = zeros if first else trace.hidden[layer, direction, prev].astype(np.float64)
-    c_prev = None
-    if cell.kind == "lstm":
-        c_prev = zeros if first else trace.cell[layer, direction, prev].astype(np.float64)
-    state, gates = cell.step(x, State(h_prev, c_prev))
-    wx, hh, b = cell.w_ih @ x, cell.w_hh @ h_prev, cell.b_ih + cell.b_hh        # [G*H] each
-    terms = dict(
-        kind=cell.kind, activation=getattr(cell, "nonlinearity", "tanh"), step=at, layer=layer,
-        direction=direction, prev_step=None if first else prev, prev="t+1" if direction else "t−1",
-        input_size="emb_size" if layer == 0 else "input_size",
-        title=slice_title(trace, f"t = {at}: {token_label(trace, at, position=False)}", layer, direction),
-        x=x, W=cell.w_ih, H=cell.w_hh, b_ih=cell.b_ih, b_hh=cell.b_hh, b=b, Wx=wx, Hh=hh, a=wx + hh + b,
-        h_prev=h_prev, c_prev=c_prev, h=state.h, c=state.c, gates=gates,
-    )
-    if cell.kind == "gru":
-        k = cell.hidden_size
-        terms["xn"] = cell.project(x)[2 * k:]                                  # W_n x + b_in  [H]
-        terms["hn"] = hh[2 * k:] + cell.b_hh[2 * k:]                           # H_n h_prev + b_hn  [H]
-    return terms
+
+def _title(terms: CellTerms) -> str:
+    """"t = 3: not", with the layer and direction when the model has more than one."""
+    word = token_label(terms.trace, terms.step, position=False)
+    return slice_title(terms.trace, f"t = {terms.step}: {word}", terms.layer, terms.direction)
 
 
 def _sub(letter: str, index: str) -> str:
@@ -105,26 +71,36 @@ def _row_labels(col: int, count: int) -> list[str]:
     return [t("anatomy.fig.unit_row", unit=r) for r in range(count)]
 
 
-def _simple_panels(terms: dict) -> list[tuple[str, np.ndarray, str, str]]:
+def _simple_panels(terms: CellTerms) -> list[tuple[str, np.ndarray, str, str]]:
     """(title, values, colour axis, axis title with the shape) in the equation's order."""
-    kind, x, units, prev = terms["kind"], terms["x"], terms["h_prev"].shape[0], terms["prev"]
-    rows, blocks = terms["W"].shape[0], terms["W"].shape[0] // units
+    x, units = terms.x, terms.h_prev.shape[0]
+    rows, blocks = terms.W.shape[0], terms.cell_kind.blocks
     out = "hid_size" if blocks == 1 else f"{blocks}·hid_size"
-    xt, hp, ht = _sub("x", "t"), _sub("h", prev), _sub("h", "t")
+    inputs = "emb_size" if terms.layer == 0 else "input_size"           # a layer above reads the one below
+    xt, hp, ht = _sub("x", "t"), _sub("h", terms.prev), _sub("h", "t")
     panels = [
-        ("W", terms["W"], WEIGHTS, f"W: {out} × {terms['input_size']}<br>= {rows} × {len(x)}"),
+        ("W", terms.W, WEIGHTS, f"W: {out} × {inputs}<br>= {rows} × {len(x)}"),
         (f"· {xt}", x, INPUTS, f"{xt}: {len(x)}"),
-        ("+ H", terms["H"], WEIGHTS, f"H: {out} × hid_size<br>= {rows} × {units}"),
-        (f"· {hp}", terms["h_prev"], STATES, f"{hp}: {units}"),
-        ("+ b", terms["b"], WEIGHTS, f"b: {rows}"),
-        ("= a", terms["a"], INPUTS, f"a: {rows}"),
+        ("+ H", terms.H, WEIGHTS, f"H: {out} × hid_size<br>= {rows} × {units}"),
+        (f"· {hp}", terms.h_prev, STATES, f"{hp}: {units}"),
+        ("+ b", terms.b, WEIGHTS, f"b: {rows}"),
+        ("= a", terms.a, INPUTS, f"a: {rows}"),
     ]
-    if kind == "rnn":
-        panels.append((f"{ht} = {terms['activation']}(a)", terms["h"], STATES, f"{ht}: {units}"))
+    if not terms.cell_kind.gates:
+        panels.append((f"{ht} = {terms.activation}(a)", terms.h, STATES, f"{ht}: {units}"))
     return panels
 
 
-def simple_cell_figure(terms: dict, scale: float = 1.0) -> go.Figure:
+def _equation(terms: CellTerms) -> str:
+    """The simple cell's equation, or for a gated cell the sum every gate block starts from."""
+    kind, xt, hp = terms.cell_kind, _sub("x", "t"), _sub("h", terms.prev)
+    if not kind.gates:
+        return f"{_sub('h', 't')} = {terms.activation}(W·{xt} + H·{hp} + b)"
+    equation = f"a = W·{xt} + H·{hp} + b, {t('anatomy.fig.blocks', letters=', '.join(kind.letters))}"
+    return equation + (f": {t('anatomy.fig.gru_reset_note')}" if _interpolates(kind) else "")
+
+
+def simple_cell_figure(terms: CellTerms, scale: float = 1.0) -> go.Figure:
     """The lesson's simple cell with real numbers: h_t = tanh(W·x_t + H·h_prev + b).
 
     Side by side: W [G*H, E], x_t [E], H [G*H, H], h_prev [H], b [G*H], the sum a [G*H] and,
@@ -132,13 +108,13 @@ def simple_cell_figure(terms: dict, scale: float = 1.0) -> go.Figure:
     gate (lines between the blocks): every gate starts as this same sum, and
     `gate_equations_figure` takes over from a. Diverging colours centred at 0.
     """
-    kind, units, prev = terms["kind"], terms["h_prev"].shape[0], terms["prev"]
-    blocks, panels = terms["W"].shape[0] // units, _simple_panels(terms)
-    vector = max(2.0, (len(terms["x"]) + units) / 8)                            # width of a vector column
+    letters, units = terms.cell_kind.letters, terms.h_prev.shape[0]
+    blocks, panels = terms.cell_kind.blocks, _simple_panels(terms)
+    vector = max(2.0, (len(terms.x) + units) / 8)                               # width of a vector column
     fig = make_subplots(rows=1, cols=len(panels), horizontal_spacing=0.012,
                         column_widths=[p[1].shape[1] if p[1].ndim == 2 else vector for p in panels],
                         subplot_titles=[p[0] for p in panels])
-    stacked = [f"{LETTERS[kind][r // units]} · {t('anatomy.fig.unit_row', unit=r % units)}"
+    stacked = [f"{letters[r // units]} · {t('anatomy.fig.unit_row', unit=r % units)}"
                for r in range(blocks * units)]
     lines = []                                                      # between gate blocks
     for col, (title, values, axis, _) in enumerate(panels, start=1):
@@ -149,25 +125,19 @@ def simple_cell_figure(terms: dict, scale: float = 1.0) -> go.Figure:
             lines += [dict(type="line", xref=f"x{axis} domain", x0=0, x1=1, yref=f"y{axis}", y0=k * units - 0.5,
                            y1=k * units - 0.5, line=dict(color=theme.HALO, width=1.5)) for k in range(1, blocks)]
     fig.update_layout(shapes=lines)          # in one go: add_hline per line costs ~20 ms each
-    weights = np.concatenate([terms["W"].ravel(), terms["H"].ravel(), terms["b"]])
+    weights = np.concatenate([terms.W.ravel(), terms.H.ravel(), terms.b])
     fig.update_layout(**_colour_axes([
         ("W, H, b", theme.STATE_SCALE, symmetric_range(weights)),
-        ("x, a", theme.STATE_SCALE, symmetric_range(np.concatenate([terms["x"], terms["a"]]))),
+        ("x, a", theme.STATE_SCALE, symmetric_range(np.concatenate([terms.x, terms.a]))),
         ("h", theme.STATE_SCALE, theme.STATE_RANGE)], scale))
-    xt, hp = _sub("x", "t"), _sub("h", prev)
-    equation = f"{_sub('h', 't')} = {terms['activation']}(W·{xt} + H·{hp} + b)"
-    if kind != "rnn":
-        equation = f"a = W·{xt} + H·{hp} + b, {t('anatomy.fig.blocks', letters=', '.join(LETTERS[kind]))}"
-        if kind == "gru":
-            equation += f": {t('anatomy.fig.gru_reset_note')}"
     theme.base_layout(fig, height=min(max(blocks * units * 14, 360), 700) + 190,
-                      title=f"{equation}<br>{terms['title']}", scale=scale)
+                      title=f"{_equation(terms)}<br>{_title(terms)}", scale=scale)
     for col, (_, values, _, shape) in enumerate(panels, start=1):
         fig.update_xaxes(title_text=shape, showticklabels=values.ndim == 2, row=1, col=col)
         fig.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col)
     if blocks > 1:
         fig.update_yaxes(tickmode="array", tickvals=[(k + 0.5) * units - 0.5 for k in range(blocks)],
-                         ticktext=list(LETTERS[kind]), row=1, col=1)
+                         ticktext=list(letters), row=1, col=1)
     fig.update_xaxes(showgrid=False, zeroline=False, ticks="", title_font_size=theme.font_size(scale, 0.8))
     fig.update_yaxes(showgrid=False, zeroline=False, ticks="")
     fig.update_annotations(font_size=theme.font_size(scale))                  # the panel titles
@@ -175,48 +145,63 @@ def simple_cell_figure(terms: dict, scale: float = 1.0) -> go.Figure:
     return fig
 
 
-def _gate_rows(terms: dict) -> list[tuple[str, list[tuple[str, np.ndarray, str]]]]:
-    """(equation, [(strip title, values [H], colour axis)]) for each gate, then the state updates."""
-    kind, units, g = terms["kind"], terms["h_prev"].shape[0], terms["gates"]
-    xt, hp = _sub("x", "t"), _sub("h", terms["prev"])
-    rows = []
-    for k, name in enumerate(g):
-        s, part = LETTERS[kind][k], slice(k * units, (k + 1) * units)
-        act, axis = ("tanh", BOUNDED) if name == "candidate" else ("σ", GATE)
-        label = theme.gate_label(name, kind)
-        if kind == "gru" and name == "candidate":
-            hn, r = terms["hn"], g["reset"]
-            rows.append((f"{label}: n = tanh(W<sub>n</sub>·{xt} + b<sub>in</sub> + r ⊙ "
-                         f"(H<sub>n</sub>·{hp} + b<sub>hn</sub>))",
-                         [(f"W<sub>n</sub>·{xt} + b<sub>in</sub>", terms["xn"], SUM),
-                          (f"H<sub>n</sub>·{hp} + b<sub>hn</sub>", hn, SUM),
-                          (f"r ⊙ (H<sub>n</sub>·{hp} + b<sub>hn</sub>)", r * hn, SUM),
-                          (f"a<sub>n</sub> = {t('anatomy.fig.first_plus_third')}", terms["xn"] + r * hn, SUM),
-                          ("n = tanh(a<sub>n</sub>)", g[name], BOUNDED)]))
-            continue
-        rows.append((f"{label}: {s} = {act}({_sub('W', s)}·{xt} + {_sub('H', s)}·{hp} + {_sub('b', s)})",
-                     [(f"{_sub('W', s)}·{xt}", terms["Wx"][part], SUM),
-                      (f"+ {_sub('H', s)}·{hp}", terms["Hh"][part], SUM),
-                      (f"+ {_sub('b', s)}", terms["b"][part], SUM),
-                      (f"= {_sub('a', s)}", terms["a"][part], SUM),
-                      (f"{s} = {act}({_sub('a', s)})", g[name], axis)]))
-    ht = _sub("h", "t")
-    if kind == "lstm":
-        cp, ct = _sub("c", terms["prev"]), _sub("c", "t")
-        rows.append((f"{t('anatomy.fig.new_cell_state')}: {ct} = f ⊙ {cp} + i ⊙ g",
-                     [("f", g["forget"], GATE), (cp, terms["c_prev"], SUM),
-                      (f"f ⊙ {cp}", g["forget"] * terms["c_prev"], SUM),
-                      ("+ i ⊙ g", g["input"] * g["candidate"], SUM), (f"= {ct}", terms["c"], SUM)]))
-        rows.append((f"{t('anatomy.fig.new_hidden_vector')}: {ht} = o ⊙ tanh({ct})",
-                     [(f"tanh({ct})", np.tanh(terms["c"]), BOUNDED), ("⊙ o", g["output"], GATE),
-                      (f"= {ht}", terms["h"], BOUNDED)]))
-    elif kind == "gru":
-        z = g["update"]
-        rows.append((f"{t('anatomy.fig.new_hidden_state')}: {ht} = (1 − z) ⊙ n + z ⊙ {hp}",
-                     [("z", z, GATE), ("(1 − z) ⊙ n", (1 - z) * g["candidate"], BOUNDED),
-                      (hp, terms["h_prev"], BOUNDED), (f"+ z ⊙ {hp}", z * terms["h_prev"], BOUNDED),
-                      (f"= {ht}", terms["h"], BOUNDED)]))
-    return rows
+Row = tuple[str, list[tuple[str, np.ndarray, str]]]      # (equation, [(strip title, values [H], colour axis)])
+
+
+def _gate_row(terms: CellTerms, k: int) -> Row:
+    """Gate block k: s = act(W_s x_t + H_s h_prev + b_s), term by term."""
+    gate, units = terms.cell_kind.gates[k], terms.h_prev.shape[0]
+    s, part = gate.letter, slice(k * units, (k + 1) * units)
+    act, axis = SYMBOLS[gate.activation], (BOUNDED if gate.activation == "tanh" else GATE)
+    xt, hp = _sub("x", "t"), _sub("h", terms.prev)
+    return (f"{theme.gate_label(gate.name, terms.kind)}: {s} = {act}({_sub('W', s)}·{xt} + {_sub('H', s)}·{hp} "
+            f"+ {_sub('b', s)})",
+            [(f"{_sub('W', s)}·{xt}", terms.Wx[part], SUM),
+             (f"+ {_sub('H', s)}·{hp}", terms.Hh[part], SUM),
+             (f"+ {_sub('b', s)}", terms.b[part], SUM),
+             (f"= {_sub('a', s)}", terms.a[part], SUM),
+             (f"{s} = {act}({_sub('a', s)})", terms.gates[gate.name], axis)])
+
+
+def _reset_candidate_row(terms: CellTerms, k: int) -> Row:
+    """The GRU's candidate (block k): n = tanh(W_n x_t + b_in + r ⊙ (H_n h_prev + b_hn))."""
+    gate, units = terms.cell_kind.gates[k], terms.h_prev.shape[0]
+    part = slice(k * units, (k + 1) * units)
+    xn, hn, r = terms.x_part[part], terms.h_part[part], terms.gates["reset"]     # [H] each
+    xt, hp = _sub("x", "t"), _sub("h", terms.prev)
+    return (f"{theme.gate_label(gate.name, terms.kind)}: n = tanh(W<sub>n</sub>·{xt} + b<sub>in</sub> + r ⊙ "
+            f"(H<sub>n</sub>·{hp} + b<sub>hn</sub>))",
+            [(f"W<sub>n</sub>·{xt} + b<sub>in</sub>", xn, SUM),
+             (f"H<sub>n</sub>·{hp} + b<sub>hn</sub>", hn, SUM),
+             (f"r ⊙ (H<sub>n</sub>·{hp} + b<sub>hn</sub>)", r * hn, SUM),
+             (f"a<sub>n</sub> = {t('anatomy.fig.first_plus_third')}", xn + r * hn, SUM),
+             ("n = tanh(a<sub>n</sub>)", terms.gates[gate.name], BOUNDED)])
+
+
+def _state_rows(terms: CellTerms) -> list[Row]:
+    """The new state from the gates: LSTM c_t then h_t; GRU h_t."""
+    g, ht, hp = terms.gates, _sub("h", "t"), _sub("h", terms.prev)
+    if terms.cell_kind.carries_cell:
+        cp, ct = _sub("c", terms.prev), _sub("c", "t")
+        return [(f"{t('anatomy.fig.new_cell_state')}: {ct} = f ⊙ {cp} + i ⊙ g",
+                 [("f", g["forget"], GATE), (cp, terms.c_prev, SUM), (f"f ⊙ {cp}", g["forget"] * terms.c_prev, SUM),
+                  ("+ i ⊙ g", g["input"] * g["candidate"], SUM), (f"= {ct}", terms.c, SUM)]),
+                (f"{t('anatomy.fig.new_hidden_vector')}: {ht} = o ⊙ tanh({ct})",
+                 [(f"tanh({ct})", np.tanh(terms.c), BOUNDED), ("⊙ o", g["output"], GATE),
+                  (f"= {ht}", terms.h, BOUNDED)])]
+    z = g["update"]
+    return [(f"{t('anatomy.fig.new_hidden_state')}: {ht} = (1 − z) ⊙ n + z ⊙ {hp}",
+             [("z", z, GATE), ("(1 − z) ⊙ n", (1 - z) * g["candidate"], BOUNDED),
+              (hp, terms.h_prev, BOUNDED), (f"+ z ⊙ {hp}", z * terms.h_prev, BOUNDED), (f"= {ht}", terms.h, BOUNDED)])]
+
+
+def _gate_rows(terms: CellTerms) -> list[Row]:
+    """A row for each gate in the registry's order, then the state updates."""
+    kind = terms.cell_kind
+    reset_inside = _interpolates(kind)
+    rows = [_reset_candidate_row(terms, k) if reset_inside and gate.activation == "tanh" else _gate_row(terms, k)
+            for k, gate in enumerate(kind.gates)]
+    return rows + _state_rows(terms)
 
 
 def _strip(values: np.ndarray, axis: str, name: str, scale: float) -> go.Heatmap:
@@ -227,7 +212,7 @@ def _strip(values: np.ndarray, axis: str, name: str, scale: float) -> go.Heatmap
                       **(text if len(values) <= MAX_TEXT else {}))
 
 
-def gate_equations_figure(terms: dict, scale: float = 1.0) -> go.Figure:
+def gate_equations_figure(terms: CellTerms, scale: float = 1.0) -> go.Figure:
     """Each gate's own equation with its values, one row of 1 × H strips per equation.
 
     LSTM: i = σ(W_i x_t + H_i h_prev + b_i), f, g (tanh), o, then c_t = f ⊙ c_prev + i ⊙ g and
@@ -235,7 +220,7 @@ def gate_equations_figure(terms: dict, scale: float = 1.0) -> go.Figure:
     h_t = (1 − z) ⊙ n + z ⊙ h_prev. Gates on the sequential [0, 1] scale, tanh-bounded values
     on ±1, sums and the cell state on a symmetric range; all diverging scales centred at 0.
     """
-    if terms["kind"] == "rnn":
+    if not terms.cell_kind.gates:
         raise RnnvizError(t("anatomy.fig.no_gates"))
     rows = _gate_rows(terms)
     cols = max(len(parts) for _, parts in rows)
@@ -252,11 +237,11 @@ def gate_equations_figure(terms: dict, scale: float = 1.0) -> go.Figure:
                            xanchor="left", yanchor="bottom", yshift=int(26 * scale), showarrow=False,
                            font=dict(size=theme.font_size(scale, 1.0)))
     sums = np.concatenate([v for _, parts in rows for _, v, axis in parts if axis == SUM])
-    sum_title = t("anatomy.fig.sum") + (", c" if terms["kind"] == "lstm" else "")
+    sum_title = t("anatomy.fig.sum") + (", c" if terms.cell_kind.carries_cell else "")
     fig.update_layout(**_colour_axes([
         (t("anatomy.fig.gate"), theme.GATE_SCALE, theme.GATE_RANGE), ("tanh", theme.STATE_SCALE, theme.STATE_RANGE),
         (sum_title, theme.STATE_SCALE, symmetric_range(sums))], scale))
-    theme.base_layout(fig, height=plot_px + 150, title=terms["title"], scale=scale)
+    theme.base_layout(fig, height=plot_px + 150, title=_title(terms), scale=scale)
     fig.update_layout(margin_t=int(100 * scale))
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, ticks="")
     fig.update_xaxes(showgrid=False, zeroline=False, ticks="", tickfont_size=theme.font_size(scale, 0.65))

@@ -7,25 +7,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .. import i18n
-from ..errors import RnnvizError
-from ..trace import Trace
+from ..trace import Trace, check_index
 from . import theme
 
 MAX_TICKS = 40       # beyond this many tokens, label every k-th one (hover still names each)
-
-
-def cell_kind(trace: Trace) -> str:
-    """"lstm" if the trace has a cell state, "gru" if it has a reset gate, else "rnn"."""
-    if trace.cell is not None:
-        return "lstm"
-    return "gru" if "reset" in trace.gates else "rnn"
-
-
-def check_index(index: int, size: int, name: str) -> int:
-    """`index` as a non-negative position in range(size); negative counts from the end."""
-    if not -size <= index < size:
-        raise RnnvizError(f"{name} {index} does not exist: choose 0 to {size - 1}.")
-    return int(index) % size
 
 
 def check_slice(trace: Trace, layer: int, direction: int) -> tuple[int, int]:
@@ -63,7 +48,7 @@ def slice_name(layers: int, directions: int, layer: int, direction: int, lang: s
     layer or direction ("" for a one-layer, one-way model); in `lang` (default: the current one)."""
     parts = [i18n.t("fig.common.layer", lang, layer=layer)] if layers > 1 else []
     if directions > 1:
-        parts.append(i18n.t(("fig.direction.forward", "fig.direction.backward")[direction], lang))
+        parts.append(theme.direction_label(direction, lang))
     return " · ".join(parts)
 
 
@@ -78,14 +63,10 @@ def step_title(trace: Trace, step: int) -> str:
 
 
 def step_outline(step: int, units: int, scale: float) -> list[dict]:
-    """Rectangles around the column of step `step` in a units × tokens heatmap.
-
-    A dark halo under the highlight colour keeps the outline visible on every cell colour.
-    """
+    """Rectangles around the column of step `step` in a units × tokens heatmap (theme.STEP_OUTLINE)."""
     box = dict(type="rect", xref="x", yref="y", x0=step - 0.5, x1=step + 0.5,
                y0=-0.5, y1=units - 0.5, fillcolor="rgba(0,0,0,0)", layer="above")
-    return [dict(box, line=dict(color=theme.HALO, width=5 * scale)),
-            dict(box, line=dict(color=theme.HIGHLIGHT, width=2.5 * scale))]
+    return [dict(box, line=dict(color=colour, width=width * scale)) for colour, width in theme.STEP_OUTLINE]
 
 
 def click_overlay(trace: Trace, values: np.ndarray, value_name: str,

@@ -8,38 +8,24 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..errors import RnnvizError
+from ..head import pooled_states
 from ..i18n import t
 from ..trace import Trace
 from . import theme
-from .common import check_index, token_axis, token_label
+from .common import check_index, step_outline, token_axis, token_label
 
 READS = ("deep.fig.reads_forward", "deep.fig.reads_backward")     # catalogue keys, by direction
 
 
-def head_input(trace: Trace, pooling: str = "last") -> np.ndarray:
-    """What a classifier's linear head reads after the whole text, from the top layer.  [D*H]
-
-    "last": the forward state after the last token beside the backward state after the first
-    (each direction's final state); "mean": the mean over tokens of [forward h_t; backward h_t].
-    """
-    top = trace.hidden[-1]                                                    # [D, T, H]
-    if pooling == "mean":
-        return np.concatenate(list(top), axis=1).mean(axis=0)                 # [D*H]
-    if pooling != "last":
-        raise RnnvizError(t("deep.fig.bad_pooling", pooling=repr(pooling)))
-    return np.concatenate([top[0, -1]] + [top[d, 0] for d in range(1, top.shape[0])])
-
-
-def step_concat(trace: Trace, step: int) -> np.ndarray:
-    """[forward h_t; backward h_t] of the top layer at token `step`: what a next layer would read.  [D*H]"""
-    step = check_index(step, trace.steps, "step")
-    return np.concatenate(list(trace.hidden[-1, :, step]))
+def top_outputs(trace: Trace) -> np.ndarray:
+    """[forward h_t; backward h_t] of the top layer at every token: what a layer above would read,
+    and what the head pools.  [T, D*H]"""
+    return np.concatenate(list(trace.hidden[-1]), axis=1)
 
 
 def _direction_name(direction: int) -> str:
     """"forward (reads left to right →)", in the current language."""
-    return f"{theme.DIRECTION_LABELS[direction]} ({t(READS[direction])})"
+    return f"{theme.direction_label(direction)} ({t(READS[direction])})"
 
 
 def _slice_name(layer: int, direction: int, layers: int, directions: int) -> str:
@@ -52,7 +38,7 @@ def _slice_name(layer: int, direction: int, layers: int, directions: int) -> str
 def _layers_title(trace: Trace, step: int | None) -> str:
     """"hidden state h, every layer and direction at step 3: not"."""
     every = "deep.fig.every_layer_direction" if trace.hidden.shape[1] > 1 else "deep.fig.every_layer"
-    title = t(every, state=theme.STATE_LABELS["hidden"])
+    title = t(every, state=theme.state_label("hidden"))
     if step is None:
         return title
     at = check_index(step, trace.steps, "step")
@@ -78,10 +64,8 @@ def layers_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> 
             coloraxis="coloraxis", hovertemplate=hover,
         ), row=row, col=col)
         if step is not None:
-            at = check_index(step, steps, "step")
-            for colour, width in ((theme.HALO, 5), (theme.HIGHLIGHT, 2.5)):
-                fig.add_shape(type="rect", x0=at - 0.5, x1=at + 0.5, y0=-0.5, y1=units - 0.5,
-                              line=dict(color=colour, width=width * scale), row=row, col=col)
+            for shape in step_outline(check_index(step, steps, "step"), units, scale):
+                fig.add_shape(shape, row=row, col=col)
     for layer in range(layers - 1):                    # the note sits in the gap under layer + 1
         below = fig.layout[f"yaxis{(layers - 1 - layer) * directions + 1}"].domain
         above = fig.layout[f"yaxis{(layers - 2 - layer) * directions + 1}"].domain
@@ -103,12 +87,14 @@ def layers_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> 
 
 def concat_figure(trace: Trace, step: int, pooling: str = "last", scale: float = 1.0) -> go.Figure:
     """Two strips over the top layer's D*H values: [forward h_t; backward h_t] at `step` (what a
-    layer above would read there), and what the classifier reads after the whole text."""
+    layer above would read there), and what the classifier reads after the whole text with
+    `pooling` "last" or "mean" (head.pooled_states, the engine's own)."""
     directions, units = trace.hidden.shape[1], trace.hidden.shape[3]
     step = check_index(step, trace.steps, "step")
     rows = [t("deep.fig.at_step_row", step=step), t("deep.fig.classifier_reads")]
-    z = np.stack([step_concat(trace, step), head_input(trace, pooling)])   # [2, D*H]
-    halves = np.array([t("deep.fig.direction_unit", direction=theme.DIRECTION_LABELS[k // units], unit=k % units)
+    top = top_outputs(trace)                                                 # [T, D*H]
+    z = np.stack([top[step], pooled_states(top, pooling, directions)])      # [2, D*H]
+    halves = np.array([t("deep.fig.direction_unit", direction=theme.direction_label(k // units), unit=k % units)
                        for k in range(directions * units)])
     fig = go.Figure(go.Heatmap(z=z, x=np.arange(directions * units), y=[0, 1], customdata=np.stack([halves, halves]),
                                colorscale=theme.STATE_SCALE, zmin=theme.STATE_RANGE[0], zmax=theme.STATE_RANGE[1],

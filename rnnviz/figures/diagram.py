@@ -1,4 +1,4 @@
-"""The network as the lesson draws it: a chain of identical blocks, or one block with a loop.
+"""The network as the lesson draws it: a chain of identical blocks, one per token.
 
 Long sentences: the unrolled chain shows a window of at most `window` blocks (default 10,
 fewer in teacher mode) around the current step, with "…" where the chain is cut. A window
@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from .. import i18n
 from ..trace import Trace
 from . import theme
-from .common import cell_kind, check_index, step_title, token_label
+from .common import check_index, step_title, token_label
 
 WINDOW = 10          # blocks shown at scale 1.0
 GAP = 0.7            # space between blocks, in block widths
@@ -56,7 +56,7 @@ def _text(x: float, y: float, text: str, scale: float, size: float = 0.9,
 
 def _state_lanes(trace: Trace) -> list[tuple[str, float]]:
     """(letter, height) of the states passed from block to block: h, plus c for the LSTM."""
-    return [("h", 0.7), ("c", 0.3)] if trace.cell is not None else [("h", 0.5)]
+    return [("h", 0.7), ("c", 0.3)] if trace.cell_kind.carries_cell else [("h", 0.5)]
 
 
 def _links(x0: float, x1: float, lanes, scale: float, labels: bool = True) -> list[dict]:
@@ -113,7 +113,7 @@ def unrolled_figure(trace: Trace, step: int | None = None, head_label: str | Non
         step = check_index(step, trace.steps, "step")
     window = window or max(4, round(WINDOW / scale))
     shown = visible_steps(trace.steps, step, window)
-    lanes, name = _state_lanes(trace), theme.CELL_NAMES[cell_kind(trace)]
+    lanes, name = _state_lanes(trace), trace.cell_kind.title
     fig, notes, shapes = go.Figure(), [], []
     for i, t in enumerate(shown):
         x0 = i * PITCH
@@ -140,51 +140,10 @@ def unrolled_figure(trace: Trace, step: int | None = None, head_label: str | Non
     bracket = f"M 0,1.12 L 0,1.22 L {chain_end},1.22 L {chain_end},1.12"   # over the blocks
     shapes.append(dict(type="path", path=bracket, xref="x", yref="y",
                        line=dict(color=theme.ARROW, width=1)))
-    notes.append(_text(chain_end / 2, 1.26, theme.SHARED_WEIGHTS_NOTE, scale, yanchor="bottom"))
+    notes.append(_text(chain_end / 2, 1.26, i18n.t("fig.shared_weights_note"), scale, yanchor="bottom"))
     hover = [step_title(trace, t) for t in shown]
     centres = [i * PITCH + 0.5 for i in range(len(shown))]
     fig.add_trace(_click_markers(centres, list(shown), hover, scale))
     fig.update_layout(shapes=shapes, annotations=notes)
     return _canvas(fig, (-GAP - 0.6, head + HEAD_WIDTH + 0.2), (-1.3, 1.6), 280,
                    i18n.t("fig.diagram.unrolled_title", cell=name), scale)
-
-
-def _loop(x_edge: float, side: int, letter: str, scale: float) -> tuple[dict, list[dict]]:
-    """A feedback loop leaving the block's side `side` (+1 right, -1 left) at y=0.8 and
-    re-entering at y=0.2: the path shape, then its arrowhead and label annotations."""
-    far = x_edge + side * 0.7
-    bend = x_edge + side * 0.55
-    path = (f"M {x_edge},0.8 L {bend},0.8 Q {far},0.8 {far},0.65 "
-            f"L {far},0.35 Q {far},0.2 {bend},0.2")
-    shape = dict(type="path", path=path, xref="x", yref="y",
-                 line=dict(color=theme.ARROW, width=1.6 * scale))
-    notes = [_arrow((bend, 0.2), (x_edge, 0.2), scale),
-             _text(far + side * 0.08, 0.5, letter, scale, xanchor="left" if side > 0 else "right")]
-    return shape, notes
-
-
-def rolled_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> go.Figure:
-    """One block with a feedback loop: the same cell at every step.
-
-    The loop on the right carries h (an LSTM has a second loop, on the left, carrying c);
-    the token x_t of `step` (default: the last) enters from below and h_t leaves above.
-    """
-    step = check_index(trace.steps - 1 if step is None else step, trace.steps, "step")
-    name = theme.CELL_NAMES[cell_kind(trace)]
-    x0, x1 = 0.0, 1.4
-    shapes = [_rounded_box(x0, x1, 0, 1, theme.HIGHLIGHT)]
-    notes = [_text(0.7, 0.5, f"{name}<br>W, H, b", scale, colour=theme.BLOCK_TEXT)]
-    loops = [(x1, 1, "h")] + ([(x0, -1, "c")] if trace.cell is not None else [])
-    for edge, side, letter in loops:
-        shape, loop_notes = _loop(edge, side, letter, scale)
-        shapes.append(shape)
-        notes += loop_notes
-    word = token_label(trace, step, position=False)
-    notes += [_arrow((0.7, -0.45), (0.7, 0), scale),
-              _text(0.7, -0.5, f"x<sub>{step}</sub> = {word}", scale, yanchor="top"),
-              _arrow((0.7, 1), (0.7, 1.45), scale),
-              _text(0.7, 1.5, f"h<sub>{step}</sub>", scale, yanchor="bottom")]
-    fig = go.Figure(go.Scatter(x=[], y=[], showlegend=False))    # the canvas needs one trace
-    fig.update_layout(shapes=shapes, annotations=notes)
-    title = i18n.t("fig.diagram.rolled_title", cell=name, step=step)
-    return _canvas(fig, (-1.4, 2.8), (-1.0, 1.9), 300, title, scale)

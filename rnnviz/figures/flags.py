@@ -16,9 +16,7 @@ from plotly.subplots import make_subplots
 from ..i18n import t
 from ..trace import Trace
 from . import theme
-from .common import cell_kind, check_index, slice_name, symmetric_range, token_axis, token_label
-from .gates import gate_order
-from .predictions import is_language_model
+from .common import check_index, slice_name, symmetric_range, token_axis, token_label
 
 Unit = tuple[int, int, int]                    # (layer, direction, unit)
 MAX_CELL_TEXT = 24                             # print predicted words in the cells up to this many tokens
@@ -39,13 +37,8 @@ def trace_unit_label(trace: Trace, unit: Unit) -> str:
 
 
 def flag_kind(trace: Trace) -> str:
-    """"cell" for the LSTM, else "hidden": the state whose units act as flags."""
-    return "cell" if trace.cell is not None else "hidden"
-
-
-def flag_values(trace: Trace) -> np.ndarray:
-    """The flag state of every layer, direction, step and unit.  [L, D, T, H]"""
-    return trace.cell if trace.cell is not None else trace.hidden
+    """"cell" for the LSTM, else "hidden": the state whose units act as flags (the registry's flag_state)."""
+    return trace.cell_kind.flag_state
 
 
 def biggest_change(trace: Trace, unit: Unit) -> int:
@@ -54,7 +47,7 @@ def biggest_change(trace: Trace, unit: Unit) -> int:
     In a direction that reads backwards the state "before" token t is the one at t + 1.
     """
     layer, direction, index = unit
-    values = flag_values(trace)[layer, direction, :, index].astype(float)     # [T]
+    values = trace.flag_states[layer, direction, :, index].astype(float)     # [T]
     ordered = values[::-1] if direction else values                            # reading order
     jumps = np.abs(np.diff(ordered, prepend=0.0))                              # [T]
     k = int(np.argmax(jumps))
@@ -115,7 +108,7 @@ def flag_lines_figure(trace: Trace, units, mark: int | None = None, selected: Un
 
     customdata [layer, direction, unit, step] on every point; the column of `mark` shaded.
     """
-    values, kind = flag_values(trace), flag_kind(trace)
+    values, kind = trace.flag_states, flag_kind(trace)
     steps = np.arange(trace.steps)
     labels = [token_label(trace, s) for s in steps]
     fig = go.Figure()
@@ -130,7 +123,7 @@ def flag_lines_figure(trace: Trace, units, mark: int | None = None, selected: Un
             hovertemplate=("%{fullData.name}<br>" + t("flags.fig.after", token="%{text}")
                            + f"<br>{theme.STATE_LETTERS[kind]} = %{{y:+.3f}}<extra></extra>"),
         ))
-    theme.base_layout(fig, height=380, title=t("flags.fig.lines_title", state=theme.STATE_LABELS[kind]),
+    theme.base_layout(fig, height=380, title=t("flags.fig.lines_title", state=theme.state_label(kind)),
                       scale=scale)
     legend_rows = -(-sum(len(line.name) + 6 for line in fig.data) // 70)    # about 70 characters a row
     fig.update_layout(xaxis=dict(token_axis(trace), zeroline=False), yaxis=dict(title=theme.STATE_LETTERS[kind]),
@@ -140,25 +133,31 @@ def flag_lines_figure(trace: Trace, units, mark: int | None = None, selected: Un
     return fig
 
 
+def _unit_series(trace: Trace, unit: Unit) -> tuple[list, list]:
+    """(name, values [T], dash) of the unit's states and tanh-valued gates (top panel), and of its
+    sigmoid gates (bottom panel), in the registry's order."""
+    layer, direction, index = unit
+    kind = trace.cell_kind
+    gates = [(theme.gate_label(g.name, kind.name), trace.gates[g.name][layer, direction, :, index], g.activation)
+             for g in kind.gates]
+    top = [(theme.state_label(name), getattr(trace, name)[layer, direction, :, index], "solid")
+           for name in kind.state_names]                                       # c (LSTM), then h
+    top += [(name, values, "dot") for name, values, activation in gates if activation == "tanh"]
+    return top, [(name, values, "solid") for name, values, activation in gates if activation != "tanh"]
+
+
 def unit_gates_figure(trace: Trace, unit: Unit, mark: int | None = None, scale: float = 1.0) -> go.Figure:
     """One unit's state (top) and its gates (bottom) over the sentence, the column of `mark` shaded.
 
     LSTM: c, h and the candidate g above; i, f, o below on [0, 1]. GRU: h and n above; r, z
     below. A simple RNN has no gates: h alone, and the subtitle says so.
     """
-    layer, direction, index = unit
-    kind = cell_kind(trace)
-    gates = [g for g in gate_order(trace) if g != "candidate"]
-    rows = 2 if gates else 1
+    top, bottom = _unit_series(trace, unit)
+    rows = 2 if bottom else 1
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.12,
                         subplot_titles=[t("flags.fig.state_row"), t("flags.fig.gates_row")][:rows])
     steps = np.arange(trace.steps)
     labels = [token_label(trace, s) for s in steps]
-    lines = ([("cell", trace.cell)] if trace.cell is not None else []) + [("hidden", trace.hidden)]
-    top = [(theme.STATE_LABELS[name], values[layer, direction, :, index], "solid") for name, values in lines]
-    if "candidate" in trace.gates:
-        top.append((theme.gate_label("candidate", kind), trace.gates["candidate"][layer, direction, :, index], "dot"))
-    bottom = [(theme.gate_label(g, kind), trace.gates[g][layer, direction, :, index], "solid") for g in gates]
     for row, series in enumerate([top, bottom][:rows], start=1):
         for k, (name, y, dash) in enumerate(series):
             colour = theme.CLASS_COLOURS[(k + 3 * (row - 1)) % len(theme.CLASS_COLOURS)]
@@ -176,7 +175,7 @@ def unit_gates_figure(trace: Trace, unit: Unit, mark: int | None = None, scale: 
     if rows == 2:
         fig.update_yaxes(range=[-0.05, 1.05], row=2, col=1)
     else:
-        fig.update_layout(title_subtitle_text=theme.NO_GATES_NOTE, margin_t=int(85 * scale))
+        fig.update_layout(title_subtitle_text=t("fig.no_gates_note"), margin_t=int(85 * scale))
     fig.update_layout(hovermode="closest")
     _mark_column(fig, mark, trace, row="all", col=1)
     return fig
@@ -248,7 +247,7 @@ def clamp_effect_figure(before: Trace, after: Trace, what: str, scale: float = 1
                        + ": %{customdata[0]} (p = %{customdata[1]})<extra></extra>"),
         **(text if before.steps <= MAX_CELL_TEXT else {}),
     ))
-    title = t("flags.fig.clamp_title_lm" if is_language_model(before) else "flags.fig.clamp_title_class")
+    title = t("flags.fig.clamp_title_lm" if before.predicts_next_word else "flags.fig.clamp_title_class")
     theme.base_layout(fig, height=240, title=title, scale=scale)
     fig.update_layout(xaxis=token_axis(before),
                       yaxis=dict(autorange="reversed", type="category", automargin=True))

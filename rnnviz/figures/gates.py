@@ -7,26 +7,19 @@ from plotly.subplots import make_subplots
 
 from .. import i18n
 from ..errors import RnnvizError
+from ..registry import Gate
 from ..trace import Trace
 from . import theme
-from .common import cell_kind, check_index, check_slice, slice_title, step_title, symmetric_range, unit_token_heatmap
+from .common import check_index, check_slice, slice_title, step_title, symmetric_range, unit_token_heatmap
 
 STRIP_PX = 56        # height of one 1 × H strip at scale 1.0
 GAP_PX = 30          # room above each strip for its title
 MAX_TEXT_UNITS = 16  # print the numbers inside the strips when there are at most this many units
 
 
-def gate_order(trace: Trace) -> list[str]:
-    """The trace's gate names in the equations' order (LSTM i, f, g, o; GRU r, z, n)."""
-    known = [g for g in theme.GATE_LABELS[cell_kind(trace)] if g in trace.gates]
-    return known + [g for g in trace.gates if g not in known]
-
-
-def _colours(gate: str) -> dict:
-    """Sequential [0, 1] for sigmoid gates; diverging [-1, 1] for the tanh-valued candidate."""
-    if gate == "candidate":
-        return dict(coloraxis="coloraxis2")
-    return dict(coloraxis="coloraxis")
+def _colours(gate: Gate) -> dict:
+    """Sequential [0, 1] for sigmoid gates; diverging [-1, 1] for tanh-valued ones (the candidate)."""
+    return dict(coloraxis="coloraxis2" if gate.activation == "tanh" else "coloraxis")
 
 
 def _strip(values: np.ndarray, scale: float, **colour) -> go.Heatmap:
@@ -42,16 +35,15 @@ def _strip(values: np.ndarray, scale: float, **colour) -> go.Heatmap:
 def _strip_rows(trace: Trace, step: int, layer: int,
                 direction: int) -> list[tuple[str, np.ndarray, dict]]:
     """(row title, values [H], colour settings) for every gate, then c_t (LSTM), then h_t."""
-    kind = cell_kind(trace)
-    rows = [(theme.gate_label(g, kind), trace.gates[g][layer, direction, step], _colours(g))
-            for g in gate_order(trace)]
-    if trace.cell is not None:
+    rows = [(theme.gate_label(g.name, trace.kind), trace.gates[g.name][layer, direction, step], _colours(g))
+            for g in trace.cell_kind.gates]
+    if trace.cell_kind.carries_cell:
         cells = trace.cell[layer, direction]                      # [T, H]
         low, high = symmetric_range(cells)                        # same colours at every step
-        row_title = i18n.t("fig.gates.cell_row", state=theme.STATE_LABELS["cell"], bound=f"{high:.1f}")
+        row_title = i18n.t("fig.gates.cell_row", state=theme.state_label("cell"), bound=f"{high:.1f}")
         rows.append((row_title, cells[step],
                      dict(colorscale=theme.STATE_SCALE, zmin=low, zmax=high, showscale=False)))
-    rows.append((theme.STATE_LABELS["hidden"], trace.hidden[layer, direction, step],
+    rows.append((theme.state_label("hidden"), trace.hidden[layer, direction, step],
                  dict(coloraxis="coloraxis2")))
     return rows
 
@@ -74,7 +66,7 @@ def gate_strips_figure(trace: Trace, step: int, layer: int = 0, direction: int =
         fig.add_trace(_strip(values, scale, **colour), row=row, col=1)
     title = slice_title(trace, step_title(trace, step), layer, direction)
     theme.base_layout(fig, height=plot_px + 120, title=title, scale=scale)
-    two_bars = cell_kind(trace) != "rnn"                         # gate bar on top, value bar below
+    two_bars = bool(trace.cell_kind.gates)                       # gate bar on top, value bar below
     bar = dict(len=0.42 if two_bars else 1.0, thickness=int(14 * scale))
     fig.update_layout(
         coloraxis=dict(colorscale=theme.GATE_SCALE, cmin=theme.GATE_RANGE[0],
@@ -84,8 +76,8 @@ def gate_strips_figure(trace: Trace, step: int, layer: int = 0, direction: int =
                         cmax=theme.STATE_RANGE[1], colorbar=dict(title=dict(text=i18n.t("fig.common.value")),
                                                                  y=0, yanchor="bottom", **bar)),
     )
-    if cell_kind(trace) == "rnn":
-        fig.update_layout(title_subtitle_text=theme.NO_GATES_NOTE,
+    if not two_bars:
+        fig.update_layout(title_subtitle_text=i18n.t("fig.no_gates_note"),
                           margin_t=int(85 * scale))
     fig.update_annotations(font_size=theme.font_size(scale))     # the row titles
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False)
@@ -101,18 +93,17 @@ def gate_heatmap_figure(trace: Trace, gate: str, layer: int = 0, direction: int 
     Sequential [0, 1] colours for sigmoid gates, diverging [-1, 1] for the candidate; the
     column of `step` outlined; invisible click markers with customdata [unit, step].
     """
-    kind = cell_kind(trace)
-    if kind == "rnn":
-        raise RnnvizError("A simple RNN has no gates; show its hidden state h instead.")
-    if gate not in trace.gates:
-        raise RnnvizError(f"A {theme.CELL_NAMES[kind]} has no gate {gate!r}; "
-                          f"choose one of {', '.join(gate_order(trace))}.")
+    kind = trace.cell_kind
+    if not kind.gates:
+        raise RnnvizError(f"A simple {kind.title} has no gates; show its hidden state h instead.")
+    if gate not in kind.gate_names:
+        raise RnnvizError(f"A {kind.title} has no gate {gate!r}; choose one of {', '.join(kind.gate_names)}.")
     layer, direction = check_slice(trace, layer, direction)
-    candidate = gate == "candidate"
+    bounded = kind.gate(gate).activation == "tanh"
     return unit_token_heatmap(
         trace, trace.gates[gate][layer, direction],                # [T, H]
-        title=slice_title(trace, theme.gate_label(gate, kind), layer, direction),
-        value_name=theme.gate_symbol(gate, kind),
-        colorscale=theme.STATE_SCALE if candidate else theme.GATE_SCALE,
-        zrange=theme.STATE_RANGE if candidate else theme.GATE_RANGE, step=step, scale=scale,
+        title=slice_title(trace, theme.gate_label(gate, kind.name), layer, direction),
+        value_name=theme.gate_symbol(gate, kind.name),
+        colorscale=theme.STATE_SCALE if bounded else theme.GATE_SCALE,
+        zrange=theme.STATE_RANGE if bounded else theme.GATE_RANGE, step=step, scale=scale,
     )

@@ -17,7 +17,7 @@ from ..errors import RnnvizError
 from ..i18n import t
 from ..trace import Trace
 from . import theme
-from .common import cell_kind, check_index, check_slice, token_axis, token_label
+from .common import check_index, check_slice, token_axis, token_label
 
 MAX_STRIP_TEXT = 30                # write the words inside the strip up to this many tokens
 LOG_FLOOR = -12                    # colour floor of the connectivity strip: 10⁻¹²
@@ -29,13 +29,9 @@ def _positive(values: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(values) & (values > 0), values, np.nan)
 
 
-def _colour(trace: Trace, k: int) -> str:
-    kind = cell_kind(trace)
-    return theme.CELL_COLOURS.get(kind, theme.CLASS_COLOURS[k % len(theme.CLASS_COLOURS)])
-
-
 def _states(trace: Trace, cell: bool) -> list[str]:
-    return ["hidden", "cell"] if cell and trace.grad_cell is not None else ["hidden"]
+    """h, then c when the cell carries one and `cell` asks for it."""
+    return ["hidden", "cell"] if cell and trace.cell_kind.carries_cell else ["hidden"]
 
 
 def _first(traces: Mapping[str, Trace]) -> Trace:
@@ -113,19 +109,19 @@ def gradient_curves_figure(traces: Mapping[str, Trace], *, cell: bool = True, st
     for k, (name, trace) in enumerate(traces.items()):
         lay, direc = check_slice(trace, layer, direction)
         labels = [token_label(trace, s) for s in range(trace.steps)]
-        x = np.arange(trace.steps)
+        x, colour = np.arange(trace.steps), theme.cell_colour(trace.kind, k)
         for state in _states(trace, cell):
             y = gradient_curve(trace, lay, direc, state=state)                    # [T]
             letter = theme.STATE_LETTERS[state]
             label = f"‖∂L/∂{letter}‖" if len(traces) == 1 else f"{theme.safe(name)} · {letter}"
-            fig.add_trace(_curve(x, _positive(y), label, _colour(trace, k), theme.STATE_DASH[state], labels, scale))
+            fig.add_trace(_curve(x, _positive(y), label, colour, theme.STATE_DASH[state], labels, scale))
             if threshold is not None and state == "hidden" and np.nanmax(y, initial=0) > threshold:
                 fig.add_trace(_curve(x, _positive(clip(y, threshold)), t("gradients.fig.clipped", label=label),
-                                     _colour(trace, k), theme.CLIPPED_DASH, labels, scale))
-    title = theme.CURVE_TITLE
+                                     colour, theme.CLIPPED_DASH, labels, scale))
+    title = t("fig.curve_title")
     if spectral_radius is not None:
         title = t("gradients.fig.untrained_title", rho=f"{spectral_radius:.2f}", title=title)
-    _log_layout(fig, first, 420, title, theme.CURVE_AXIS, scale, max_ticks=20)
+    _log_layout(fig, first, 420, title, t("fig.curve_axis"), scale, max_ticks=20)
     if threshold is not None:
         _level(fig, threshold, t("gradients.fig.clip_at", threshold=f"{threshold:g}"), scale)
     for at, text in (marks or {}).items():
@@ -157,8 +153,8 @@ def step_gain_figure(traces: Mapping[str, Trace], layer: int = -1, direction: in
         gain = step_gain(trace, lay, direc)                                       # [T-1]
         labels = [token_label(trace, s) for s in range(trace.steps)]
         fig.add_trace(_curve(np.arange(trace.steps - 1), _positive(gain), theme.safe(name),
-                             _colour(trace, k), "solid", labels, scale))
-    _log_layout(fig, first, 330, theme.GAIN_TITLE, t("gradients.fig.gain_axis"), scale, max_ticks=12)
+                             theme.cell_colour(trace.kind, k), "solid", labels, scale))
+    _log_layout(fig, first, 330, t("fig.gain_title"), t("gradients.fig.gain_axis"), scale, max_ticks=12)
     _level(fig, 1.0, t("gradients.fig.no_change"), scale)
     return fig
 
@@ -172,10 +168,10 @@ def forget_product_figure(trace: Trace, layer: int = 0, direction: int = 0,
     lay, direc = check_slice(trace, layer, direction)
     product = forget_product(trace, lay, direc)                                   # [T]
     labels = [token_label(trace, s) for s in range(trace.steps)]
-    fig = go.Figure(_curve(np.arange(trace.steps), _positive(product), "∏ f", _colour(trace, 0),
+    fig = go.Figure(_curve(np.arange(trace.steps), _positive(product), "∏ f", theme.cell_colour(trace.kind),
                            "solid", labels, scale))
-    title = theme.PRODUCT_TITLE          # "forget gate" stays English in every catalogue
-    if cell_kind(trace) != "lstm":
+    title = t("fig.product_title")       # "forget gate" stays English in every catalogue
+    if trace.cell_kind.forget_gate is None:   # the GRU's memory path runs through its update gate
         title = title.replace("forget", "update")
     fig = _log_layout(fig, trace, 330, title, t("gradients.fig.product_axis"), scale, max_ticks=12)
     return fig.update_layout(showlegend=False)
@@ -205,7 +201,7 @@ def connectivity_figure(traces: Mapping[str, Trace], scale: float = 1.0) -> go.F
         colorbar=dict(title=dict(text=t("gradients.fig.strongest")), tickvals=ticks,
                       ticktext=[f"10<sup>{v}</sup>" if v else "1" for v in ticks]),
     ))
-    theme.base_layout(fig, height=110 + 45 * len(names), title=theme.CONNECTIVITY_TITLE, scale=scale)
+    theme.base_layout(fig, height=110 + 45 * len(names), title=t("fig.connectivity_title"), scale=scale)
     fig.update_layout(xaxis=token_axis(first),
                       yaxis=dict(autorange="reversed", type="category", automargin=True))
     return fig

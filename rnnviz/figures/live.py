@@ -16,11 +16,10 @@ import numpy as np
 import plotly.colors
 
 from .. import i18n
+from ..registry import CellKind
 from ..trace import Trace
 from . import theme
-from .common import cell_kind, check_index, check_slice, slice_title, symmetric_range
-from .gates import gate_order
-from .predictions import is_language_model
+from .common import check_index, check_slice, slice_title, symmetric_range
 
 DIGITS = 4           # values are rounded to this many decimals (the view prints three)
 TOP_WORDS = 5        # a language model shows its TOP_WORDS most likely next words
@@ -42,11 +41,10 @@ def _grid(values: np.ndarray) -> list[list[float]]:
 
 def _prediction(trace: Trace) -> dict:
     """Next words (top TOP_WORDS after each token) or every class's probability after each token."""
-    if is_language_model(trace):
-        order = np.argsort(-trace.probs, axis=1, kind="stable")[:, :TOP_WORDS]       # [T, k]
+    if trace.predicts_next_word:
         return {"kind": "words", "title": i18n.t("live.next_words"),
-                "top": [[[trace.labels[c], round(float(trace.probs[t, c]), DIGITS)] for c in row]
-                        for t, row in enumerate(order)]}
+                "top": [[[label, round(p, DIGITS)] for label, p in trace.top_predictions(t, TOP_WORDS)]
+                        for t in range(trace.steps)]}
     return {"kind": "classes", "title": i18n.t("live.classes"), "labels": list(trace.labels),
             "probs": _grid(trace.probs)}
 
@@ -56,41 +54,42 @@ def live_view(trace: Trace, step: int = 0, *, head_label: str = "", scale: float
     """The whole sentence, ready for the browser: tokens, h [T, H], c [T, H] (LSTM), every gate
     [T, H], predictions, colour scales and words; `step` is where the cursor starts."""
     layer, direction = check_slice(trace, layer, direction)
-    kind = cell_kind(trace)
-    cell = None if trace.cell is None else trace.cell[layer, direction]                # [T, H]
+    kind = trace.cell_kind
+    cell = trace.cell[layer, direction] if kind.carries_cell else None                 # [T, H]
     view = {
         "tokens": [str(tok) for tok in trace.tokens],
         "known": [bool(k) for k in trace.known],
         "step": check_index(step, trace.steps, "step"),
         "scale": float(scale),
-        "cell": kind,
-        "cellName": theme.CELL_NAMES[kind],
+        "cell": kind.name,
+        "cellName": kind.title,
         "headLabel": head_label,
-        "hidden": {"title": slice_title(trace, theme.STATE_LABELS["hidden"], layer, direction),
+        "hidden": {"title": slice_title(trace, theme.state_label("hidden"), layer, direction),
                    "letter": "h", "values": _grid(trace.hidden[layer, direction]), "range": 1.0},
-        "cellState": None if cell is None else {
-            "title": slice_title(trace, theme.STATE_LABELS["cell"], layer, direction),
+        "cellState": None if not kind.carries_cell else {
+            "title": slice_title(trace, theme.state_label("cell"), layer, direction),
             "letter": "c", "values": _grid(cell), "range": float(symmetric_range(cell)[1])},
-        "gates": [{"name": g, "label": theme.gate_label(g, kind), "diverging": g == "candidate",
-                   "values": _grid(trace.gates[g][layer, direction])} for g in gate_order(trace)],
+        "gates": [{"name": g.name, "label": theme.gate_label(g.name, kind.name), "diverging": g.activation == "tanh",
+                   "values": _grid(trace.gates[g.name][layer, direction])} for g in kind.gates],
         "prediction": _prediction(trace),
         "colours": {"state": colour_scale(theme.STATE_SCALE), "gate": colour_scale(theme.GATE_SCALE),
-                    "highlight": theme.HIGHLIGHT, "halo": theme.HALO, "accent": theme.ACCENT,
+                    "highlight": theme.HIGHLIGHT, "accent": theme.ACCENT,
                     "block": theme.BLOCK_FILL, "blockText": theme.BLOCK_TEXT, "arrow": theme.ARROW,
-                    "muted": theme.MUTED, "classes": list(theme.CLASS_COLOURS)},
+                    "muted": theme.MUTED, "classes": list(theme.CLASS_COLOURS),
+                    "outline": [[colour, width] for colour, width in theme.STEP_OUTLINE]},   # the step's column
         "words": _words(kind),
     }
     view["id"] = _fingerprint(view)
     return view
 
 
-def _words(kind: str) -> dict:
+def _words(kind: CellKind) -> dict:
     """Every label the view draws, in the current language."""
     keys = ("previous", "next", "play", "pause", "keys", "token", "unit", "inside", "rolled",
             "rolled_caption", "probability", "after", "unknown", "gate_scale")
     words = {key: i18n.t(f"live.{key}") for key in keys}
-    words["no_gates"] = theme.NO_GATES_NOTE if kind == "rnn" else ""
-    words["shared"] = theme.SHARED_WEIGHTS_NOTE
+    words["no_gates"] = "" if kind.gates else i18n.t("fig.no_gates_note")
+    words["shared"] = i18n.t("fig.shared_weights_note")
     return words
 
 

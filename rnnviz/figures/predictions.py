@@ -9,22 +9,10 @@ from ..trace import Trace
 from . import theme
 from .common import MAX_TICKS, check_index, token_axis, token_label
 
-MAX_CLASSES = 10     # more outputs than this: the outputs are a vocabulary (a language model)
-
-
-def is_language_model(trace: Trace) -> bool:
-    """True when the outputs are next words (more than MAX_CLASSES labels), not classes."""
-    return len(trace.labels) > MAX_CLASSES
-
 
 def final_prediction(trace: Trace, top: int | None = None) -> list[tuple[str, float]]:
-    """(label, probability) after the last token, most likely first; the first `top` if given.
-
-    Labels are plain text, not escaped: the page shows them through Streamlit, which escapes.
-    """
-    probs = trace.probs[-1]                                       # [C]
-    order = np.argsort(-probs, kind="stable")[:top]
-    return [(trace.labels[c], float(probs[c])) for c in order]
+    """(label, probability) after the last token, most likely first (Trace.top_predictions)."""
+    return trace.top_predictions(-1, top)
 
 
 def prediction_figure(trace: Trace, step: int | None = None, top: int = 5,
@@ -32,10 +20,10 @@ def prediction_figure(trace: Trace, step: int | None = None, top: int = 5,
     """Classifier: each class's probability after each token, a vertical line at `step`
     (at most `max_ticks` tokens named on the x axis).
 
-    Language model (more than 10 labels): a horizontal bar chart of the `top` most likely
+    Language model (trace.predicts_next_word): a horizontal bar chart of the `top` most likely
     next words after token `step` (the last token when `step` is None).
     """
-    if is_language_model(trace):
+    if trace.predicts_next_word:
         return _next_words_figure(trace, step, top, scale)
     return _class_lines_figure(trace, step, scale, max_ticks)
 
@@ -68,18 +56,17 @@ def _class_lines_figure(trace: Trace, step: int | None, scale: float, max_ticks:
 def _next_words_figure(trace: Trace, step: int | None, top: int, scale: float) -> go.Figure:
     """The `top` most likely next words after token `step`, most likely on top."""
     step = check_index(trace.steps - 1 if step is None else step, trace.steps, "step")
-    probs = trace.probs[step]                                     # [C]
-    order = np.argsort(-probs, kind="stable")[:max(1, top)]
-    words = [theme.safe(trace.labels[c]) for c in order]
+    likely = trace.top_predictions(step, max(1, top))
+    words, probs = [theme.safe(label) for label, _ in likely], [p for _, p in likely]
     fig = go.Figure(go.Bar(
-        x=probs[order], y=words, orientation="h", marker=dict(color=theme.ACCENT),
+        x=probs, y=words, orientation="h", marker=dict(color=theme.ACCENT),
         texttemplate="%{x:.2f}", textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: p = %{x:.3f}<extra></extra>",
     ))
     title = i18n.t("fig.predictions.next_word_title", token=token_label(trace, step))
     theme.base_layout(fig, height=110 + 34 * len(words), title=title, scale=scale)
     fig.update_layout(
-        xaxis=dict(title=i18n.t("fig.common.probability"), range=[0, min(1.0, float(probs[order[0]]) * 1.2 + 0.05)]),
+        xaxis=dict(title=i18n.t("fig.common.probability"), range=[0, min(1.0, probs[0] * 1.2 + 0.05)]),
         yaxis=dict(title=i18n.t("fig.common.next_word"), autorange="reversed", type="category"),
     )
     return fig

@@ -16,7 +16,7 @@ from ..errors import RnnvizError
 from ..i18n import t
 from ..trace import Trace
 from . import theme
-from .common import cell_kind, check_index, check_slice, slice_title, token_axis, token_label
+from .common import check_index, check_slice, slice_title, token_axis, token_label
 
 Saturation = Mapping[str, tuple[np.ndarray, np.ndarray]]
 Unit = tuple[str, int, int, int]                     # gate, layer, direction, unit
@@ -68,7 +68,7 @@ def saturation_figure(sat: Saturation, kind: str, selected: Unit | None = None,
             x=[low[layer, d, u]], y=[high[layer, d, u]], mode="markers", name=t("saturation.chosen"),
             marker=dict(size=20 * scale, color="rgba(0,0,0,0)", line=dict(width=3, color=theme.HIGHLIGHT)),
             hoverinfo="skip"))
-    theme.base_layout(fig, height=440, title=theme.SATURATION_TITLE, scale=scale)
+    theme.base_layout(fig, height=440, title=t("fig.saturation_title"), scale=scale)
     fig.update_layout(xaxis=dict(title=shut_axis(), range=[-0.03, 1.03]), hovermode="closest",
                       yaxis=dict(title=open_axis(), range=[-0.03, 1.03], scaleanchor="x"),
                       legend=dict(orientation="h", y=-0.22, yanchor="top"), margin_b=int(110 * scale))
@@ -104,7 +104,7 @@ def unit_gate_figure(trace: Trace, gate: str, layer: int, direction: int, unit: 
                 opacity=0.15, layer="below")
     fig.add_shape(band, y0=0, y1=LOW)
     fig.add_shape(band, y0=HIGH, y1=1)
-    name = _unit_name(theme.gate_label(gate, cell_kind(trace)), unit)
+    name = _unit_name(theme.gate_label(gate, trace.kind), unit)
     theme.base_layout(fig, height=330, title=slice_title(trace, name, layer, direction), scale=scale)
     fig.update_layout(xaxis=token_axis(trace), yaxis=dict(title=t("saturation.value"), range=[-0.02, 1.02]))
     if step is not None:

@@ -20,16 +20,15 @@ def state_heatmap_figure(trace: Trace, kind: str = "hidden", layer: int = 0, dir
     The column of `step` (if given) is outlined in the highlight colour. An invisible
     square-marker scatter covers every cell (customdata [unit, step]) so clicks can be read.
     """
-    if kind not in theme.STATE_LABELS:
+    if kind not in theme.STATE_LETTERS:
         raise RnnvizError(f'kind must be "hidden" or "cell", not {kind!r}.')
-    states = trace.hidden if kind == "hidden" else trace.cell
-    if states is None:
-        raise RnnvizError("Only an LSTM has a cell state c; choose the hidden state h instead.")
+    if kind not in trace.cell_kind.state_names:
+        raise RnnvizError(f"A {trace.cell_kind.title} has no cell state c; choose the hidden state h instead.")
     layer, direction = check_slice(trace, layer, direction)
-    values = states[layer, direction]                             # [T, H]
+    values = getattr(trace, kind)[layer, direction]              # trace.hidden or trace.cell  [T, H]
     zrange = theme.STATE_RANGE if kind == "hidden" else symmetric_range(values)
     return unit_token_heatmap(
-        trace, values, title=slice_title(trace, theme.STATE_LABELS[kind], layer, direction),
+        trace, values, title=slice_title(trace, theme.state_label(kind), layer, direction),
         value_name=theme.STATE_LETTERS[kind], colorscale=theme.STATE_SCALE, zrange=zrange,
         step=step, scale=scale, max_ticks=max_ticks,
     )

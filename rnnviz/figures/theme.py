@@ -1,5 +1,8 @@
 """Human labels, colours and fonts: the one place every figure takes them from.
 
+Words come from the catalogues (rnnviz.i18n) in the language of the moment; a gate's label falls
+back to the registry's own, so a new cell kind draws before its words are translated.
+
 Colour scales are colour-blind safe: states use a diverging map centred at 0 (ColorBrewer
 RdBu, reversed so positive is red), gates a sequential map on [0, 1] (Cividis, designed for
 colour-vision deficiency). Single colours come from the Okabe-Ito palette.
@@ -11,11 +14,10 @@ import html
 import plotly.colors
 import plotly.graph_objects as go
 
+from .. import i18n
 from ..i18n import t
+from ..registry import CELL_KINDS
 
-CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN"}
-
-# Words (labels, titles, notes) are read in the current language at each use: see __getattr__.
 STATE_LETTERS = {"hidden": "h", "cell": "c"}
 UNKNOWN_MARK = " (?)"        # after a token the model does not know (its vocabulary says <unk>)
 TOKEN_SEPARATOR = " · "      # "3 · not": position and token, so repeated words stay distinct
@@ -34,12 +36,18 @@ BLOCK_FILL = "#DCEAF7"       # a block of the unrolled chain that is not the cur
 BLOCK_TEXT = "#1A1A1A"       # text inside blocks (their fill is light in any app theme)
 ARROW = "#7F7F7F"            # arrows of the diagrams: readable on light and dark backgrounds
 
+# The current step's column: (colour, line width at scale 1.0), drawn in this order. The dark halo
+# under the highlight keeps the outline visible on every cell colour. The plotly figures and the
+# browser's live view (its payload carries these) draw the same outline.
+STEP_OUTLINE = ((HALO, 5.0), (HIGHLIGHT, 2.5))
+
 FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 FONT_SIZE = 14               # at scale 1.0; teacher mode on a projector uses scale ~1.5
 
 
-# gradients figures
-CELL_COLOURS = {"rnn": "#D55E00", "gru": "#009E73", "lstm": "#0072B2"}   # Okabe-Ito
+# gradients figures: one Okabe-Ito colour per cell kind, in the registry's order (RNN vermilion,
+# GRU green, LSTM blue); a kind added after them takes a class colour (cell_colour)
+CELL_COLOURS = dict(zip(CELL_KINDS, ("#D55E00", "#009E73", "#0072B2")))
 STATE_DASH = {"hidden": "solid", "cell": "dash"}
 CLIPPED_DASH = "dot"
 CONNECTIVITY_SCALE = "Cividis"     # sequential, colour-blind safe: dark = no influence
@@ -47,31 +55,6 @@ CONNECTIVITY_SCALE = "Cividis"     # sequential, colour-blind safe: dark = no in
 # saturation figures
 GATE_COLOURS = {"input": "#009E73", "forget": "#0072B2", "output": "#CC79A7",
                 "reset": "#D55E00", "update": "#0072B2", "candidate": "#999999"}   # Okabe-Ito
-
-
-# Gate order follows the equations (and torch.nn's weight layout): LSTM i, f, g, o; GRU r, z, n.
-_GATES = {"lstm": ("input", "forget", "candidate", "output"), "gru": ("reset", "update", "candidate"), "rnn": ()}
-_TEXTS = {"NO_GATES_NOTE": "fig.no_gates_note", "SHARED_WEIGHTS_NOTE": "fig.shared_weights_note",
-          "CURVE_TITLE": "fig.curve_title", "CURVE_AXIS": "fig.curve_axis", "GAIN_TITLE": "fig.gain_title",
-          "PRODUCT_TITLE": "fig.product_title", "CONNECTIVITY_TITLE": "fig.connectivity_title",
-          "SATURATION_TITLE": "fig.saturation_title"}
-
-
-def __getattr__(name: str):
-    """The labels, in the language of the moment (PEP 562: read as theme.GATE_LABELS etc.).
-
-    GATE_LABELS {cell: {gate: "input gate i", ...}}, STATE_LABELS {"hidden": "hidden state h", ...},
-    DIRECTION_LABELS ("forward", "backward"), and the notes and titles in _TEXTS.
-    """
-    if name == "GATE_LABELS":
-        return {cell: {g: t(f"fig.gate.{cell}.{g}") for g in gates} for cell, gates in _GATES.items()}
-    if name == "STATE_LABELS":
-        return {"hidden": t("fig.state.hidden"), "cell": t("fig.state.cell")}
-    if name == "DIRECTION_LABELS":
-        return (t("fig.direction.forward"), t("fig.direction.backward"))
-    if name in _TEXTS:
-        return t(_TEXTS[name])
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def safe(text) -> str:
@@ -84,13 +67,35 @@ def safe(text) -> str:
 
 
 def gate_label(gate: str, kind: str, lang: str | None = None) -> str:
-    """The human label of `gate` in a cell of `kind` ("lstm"/"gru"); unknown names as they are."""
-    return t(f"fig.gate.{kind}.{gate}", lang) if gate in _GATES.get(kind, ()) else gate
+    """The human label of `gate` in a cell of `kind` ("forget gate f"), in `lang` (default: the
+    current language): the catalogue's fig.gate.<kind>.<gate>, else the registry's English label;
+    a name no cell has, as it is."""
+    key = f"fig.gate.{kind}.{gate}"
+    if i18n.known(key):
+        return t(key, lang)
+    cell = CELL_KINDS.get(kind)
+    return cell.gate(gate).label if cell and gate in cell.gate_names else gate
 
 
 def gate_symbol(gate: str, kind: str) -> str:
-    """The equation's letter for `gate`: every label in GATE_LABELS ends with it."""
-    return gate_label(gate, kind, "en").rsplit(" ", 1)[-1]
+    """The equation's letter for `gate` in a cell of `kind` ("f"), from the registry."""
+    return CELL_KINDS[kind].gate(gate).letter
+
+
+def state_label(state: str, lang: str | None = None) -> str:
+    """"hidden state h" or "cell state c" (`state` "hidden" or "cell"), in `lang` (default: the current one)."""
+    return t(f"fig.state.{state}", lang)
+
+
+def direction_label(direction: int, lang: str | None = None) -> str:
+    """"forward" (0) or "backward" (1), in `lang` (default: the current language)."""
+    return t(("fig.direction.forward", "fig.direction.backward")[direction], lang)
+
+
+def cell_colour(kind: str, fallback: int = 0) -> str:
+    """The colour of a cell kind's curves; a kind CELL_COLOURS does not list takes the
+    `fallback`-th class colour, so a new kind needs nothing here."""
+    return CELL_COLOURS.get(kind, CLASS_COLOURS[fallback % len(CLASS_COLOURS)])
 
 
 def font_size(scale: float = 1.0, relative: float = 1.0) -> float:

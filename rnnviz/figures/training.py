@@ -12,7 +12,7 @@ from ..i18n import t
 from . import theme
 
 # The three panels, in order: (record key, title key, y-axis key, log y-axis). Their words are
-# read in the language of the moment (see curves() and the module's __getattr__).
+# read in the language of the moment (see curves()).
 PANELS = (
     ("loss", "train.fig.loss_title", "train.fig.loss_axis", False),
     ("accuracy", "train.fig.accuracy_title", "train.fig.accuracy_axis", False),
@@ -34,15 +34,6 @@ def empty_note() -> str:
 def clip_note(clip: float) -> str:
     """The label of the clipping threshold's line: "clip at 1"."""
     return t("train.fig.clip_note", clip=f"{clip:g}")
-
-
-def __getattr__(name: str):
-    """CURVES and EMPTY_NOTE, read in the current language at each use (PEP 562)."""
-    if name == "CURVES":
-        return curves()
-    if name == "EMPTY_NOTE":
-        return empty_note()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def training_curves_figure(history: Sequence[dict], total: int | None = None, *, clip: float | None = None,

@@ -1,67 +1,24 @@
 """Figure builders: trace counts and types, values, axis titles, highlights, escaping, scale."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from rnnviz import i18n
 from rnnviz.errors import RnnvizError
 from rnnviz.figures import (
     final_prediction,
     gate_heatmap_figure,
     gate_strips_figure,
     prediction_figure,
-    rolled_figure,
     state_heatmap_figure,
     theme,
     unrolled_figure,
 )
 from rnnviz.figures.diagram import visible_steps
 from rnnviz.trace import Trace
-
-GATES = {"lstm": ["input", "forget", "candidate", "output"],
-         "gru": ["reset", "update", "candidate"], "rnn": []}
-CELLS = list(GATES)
-
-
-def make_trace(cell="lstm", T=6, H=8, L=1, D=1, C=3, tokens=None, seed=0, head=None) -> Trace:
-    """A synthetic Trace with the engine's shapes and value ranges (no model involved); `head`
-    defaults to a next-word model ("lm") when C is a vocabulary's size (more than 10 outputs)."""
-    head = head or ("lm" if C > 10 else "classifier")
-    rng = np.random.default_rng(seed)
-    shape = (L, D, T, H)
-    gates = {g: (np.tanh if g == "candidate" else _sigmoid)(rng.normal(size=shape))
-             for g in GATES[cell]}
-    gates = {g: values.astype(np.float32) for g, values in gates.items()}
-    logits = rng.normal(size=(T, C))
-    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    tokens = tokens or [f"w{t}" for t in range(T)]
-    return Trace(
-        tokens=tokens, ids=np.arange(T), known=np.array([t != 1 for t in range(T)]),
-        hidden=np.tanh(rng.normal(size=shape)).astype(np.float32),
-        cell=(2 * rng.normal(size=shape)).astype(np.float32) if cell == "lstm" else None,
-        gates=gates, probs=probs.astype(np.float32), labels=[f"class {c}" for c in range(C)],
-        grad_hidden=np.ones((L, D, T), np.float32),
-        grad_cell=np.ones((L, D, T), np.float32) if cell == "lstm" else None,
-        connectivity=np.ones(T, np.float32), target="log p(class 0) after the whole text",
-        kind=cell, head=head,
-    )
-
-
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
-
-
-def plain_json(fig: go.Figure) -> str:
-    """The figure's JSON with characters unescaped (plotly writes "<" as \\u003c)."""
-    return json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
-
-
-def of_type(fig: go.Figure, kind: str) -> list:
-    return [d for d in fig.data if d.type == kind]
-
+from tests.unit.figkit import CELLS, GATES, make_trace, of_type, plain_json
 
 # --- state heatmap -------------------------------------------------------------------------
 
@@ -101,7 +58,7 @@ def test_state_heatmap_cell_state():
     fig = state_heatmap_figure(trace, kind="cell")
     assert np.array_equal(np.asarray(fig.data[0].z), trace.cell[0, 0].T)
     assert fig.data[0].zmin == -fig.data[0].zmax and fig.data[0].zmax >= np.abs(trace.cell).max()
-    assert fig.layout.title.text == theme.STATE_LABELS["cell"]
+    assert fig.layout.title.text == theme.state_label("cell")
     with pytest.raises(RnnvizError):
         state_heatmap_figure(make_trace("gru"), kind="cell")
 
@@ -129,9 +86,8 @@ def test_gate_strips_one_row_per_gate(cell):
     rows = len(GATES[cell]) + (cell == "lstm") + 1                # gates, c_t, h_t
     assert len(of_type(fig, "heatmap")) == len(fig.data) == rows
     titles = [a.text for a in fig.layout.annotations]
-    kind_labels = theme.GATE_LABELS[cell]
-    assert titles[:len(GATES[cell])] == [kind_labels[g] for g in GATES[cell]]
-    assert titles[-1] == theme.STATE_LABELS["hidden"]
+    assert titles[:len(GATES[cell])] == [theme.gate_label(g, cell) for g in GATES[cell]]
+    assert titles[-1] == theme.state_label("hidden")
     for strip, gate in zip(fig.data, GATES[cell]):
         assert np.array_equal(np.asarray(strip.z)[0], trace.gates[gate][0, 0, 4])
         scale = fig.layout[strip.coloraxis].colorscale
@@ -151,7 +107,7 @@ def test_gate_strips_lstm_has_cell_row():
     trace = make_trace("lstm")
     fig = gate_strips_figure(trace, step=2)
     assert np.array_equal(np.asarray(fig.data[-2].z)[0], trace.cell[0, 0, 2])
-    assert theme.STATE_LABELS["cell"] in fig.layout.annotations[-2].text
+    assert theme.state_label("cell") in fig.layout.annotations[-2].text
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
@@ -164,7 +120,7 @@ def test_gate_heatmap(cell):
         assert (heat.zmin, heat.zmax) == ((-1, 1) if gate == "candidate" else (0, 1))
         assert len(dots.customdata) == 7 * 5
         assert fig.layout.shapes[0].x0 == 0.5
-        assert fig.layout.title.text == theme.GATE_LABELS[cell][gate]
+        assert fig.layout.title.text == theme.gate_label(gate, cell)
         assert fig.layout.xaxis.title.text == "token" and fig.layout.yaxis.title.text == "unit"
 
 
@@ -192,7 +148,7 @@ def test_classifier_lines(cell):
 
 
 def test_language_model_bars():
-    trace = make_trace("lstm", T=5, C=50)
+    trace = make_trace("lstm", T=5, C=50, head="lm")
     fig = prediction_figure(trace, step=1, top=5)
     (bars,) = fig.data
     assert bars.type == "bar" and bars.orientation == "h" and len(bars.y) == 5
@@ -201,6 +157,16 @@ def test_language_model_bars():
     assert list(bars.y) == [trace.labels[c] for c in np.argsort(-trace.probs[1])[:5]]
     default = prediction_figure(trace).data[0]                    # after the last token
     assert np.allclose(np.asarray(default.x), np.sort(trace.probs[-1])[::-1][:5])
+
+
+def test_the_head_not_the_number_of_labels_says_what_is_predicted():
+    """An 11-class classifier draws lines (11 labels once passed for a vocabulary), a 3-word
+    language model bars."""
+    classifier = prediction_figure(make_trace("gru", T=4, C=11), step=1)
+    assert len(of_type(classifier, "scatter")) == len(classifier.data) == 11
+    assert classifier.layout.title.text == i18n.t("fig.predictions.lines_title")
+    (bars,) = prediction_figure(make_trace("gru", T=4, C=3, head="lm")).data
+    assert bars.type == "bar" and len(bars.y) == 3
 
 
 def test_final_prediction_sorted():
@@ -224,7 +190,7 @@ def test_unrolled_chain(cell, name):
     assert dots.marker.symbol == "square"
     texts = [a.text for a in fig.layout.annotations]
     assert texts.count(name) == 5 and "classifier" in texts
-    assert theme.SHARED_WEIGHTS_NOTE in texts
+    assert i18n.t("fig.shared_weights_note") in texts
     assert texts.count("c") == (4 if cell == "lstm" else 0)       # c flows only in an LSTM
     assert texts.count("h") == 5                                  # 4 links + the head
     highlighted = [s for s in fig.layout.shapes if s.fillcolor == theme.HIGHLIGHT]
@@ -244,13 +210,19 @@ def test_unrolled_long_sentence_is_windowed():
     assert len(unrolled_figure(trace, step=5, scale=1.5).data[0].customdata) < 10
 
 
-@pytest.mark.parametrize("cell", CELLS)
-def test_rolled_block(cell):
-    fig = rolled_figure(make_trace(cell, T=4), step=1)
-    texts = [a.text for a in fig.layout.annotations]
-    assert any(theme.CELL_NAMES[cell] in t for t in texts)
-    assert "h" in texts and ("c" in texts) == (cell == "lstm")
-    assert any("x<sub>1</sub>" in t for t in texts) and "h<sub>1</sub>" in texts
+# --- theme: words and colours from the registry ---------------------------------------------
+
+def test_gate_words_come_from_the_registry_where_the_catalogue_has_none(monkeypatch):
+    assert theme.gate_label("forget", "lstm") == i18n.t("fig.gate.lstm.forget")
+    assert [theme.gate_symbol(g, "gru") for g in GATES["gru"]] == ["r", "z", "n"]
+    assert theme.gate_label("no such gate", "lstm") == "no such gate"
+    monkeypatch.setattr(i18n, "known", lambda key: False)              # a kind without catalogue words
+    assert theme.gate_label("forget", "lstm") == "forget gate f"
+
+
+def test_a_cell_kind_without_a_colour_still_gets_one():
+    assert theme.cell_colour("lstm") == theme.CELL_COLOURS["lstm"]
+    assert theme.cell_colour("a new cell", 2) == theme.CLASS_COLOURS[2]
 
 
 # --- every figure: escaping and scale ------------------------------------------------------
@@ -260,14 +232,13 @@ def all_figures(trace: Trace, **options) -> list[go.Figure]:
             gate_strips_figure(trace, step=1, **options),
             gate_heatmap_figure(trace, "forget", step=1, **options),
             prediction_figure(trace, step=1, **options),
-            unrolled_figure(trace, step=1, **options),
-            rolled_figure(trace, step=1, **options)]
+            unrolled_figure(trace, step=1, **options)]
 
 
 def test_user_text_is_escaped_everywhere():
     trace = make_trace("lstm", T=3, tokens=["<b>x</b>", "<script>", "a & b"])
     trace = Trace(**{**trace.__dict__, "labels": ["<i>pos</i>", "neg", "x"]})
-    for fig in all_figures(trace) + [prediction_figure(make_trace(C=20, tokens=["<b>x</b>"] * 6))]:
+    for fig in all_figures(trace) + [prediction_figure(make_trace(C=20, tokens=["<b>x</b>"] * 6, head="lm"))]:
         text = plain_json(fig)
         assert "<b>x</b>" not in text and "<script>" not in text and "<i>pos</i>" not in text
         assert "&lt;b&gt;x&lt;/b&gt;" in text or "&lt;script&gt;" in text   # step 1 is "<script>"
@@ -278,7 +249,7 @@ def test_user_text_is_escaped_everywhere():
 
 
 def test_language_model_labels_escaped():
-    trace = make_trace(C=20)
+    trace = make_trace(C=20, head="lm")
     trace = Trace(**{**trace.__dict__, "labels": ["<b>w</b>"] * 20})
     text = plain_json(prediction_figure(trace, top=3))
     assert "<b>w</b>" not in text and "&lt;b&gt;w&lt;/b&gt;" in text
@@ -299,7 +270,7 @@ def test_every_builder_returns_a_figure(cell):
     trace = make_trace(cell, T=6, L=2, D=2)
     figures = [state_heatmap_figure(trace, layer=1, direction=1),
                gate_strips_figure(trace, step=0, layer=1, direction=1),
-               prediction_figure(trace), unrolled_figure(trace), rolled_figure(trace)]
+               prediction_figure(trace), unrolled_figure(trace)]
     if cell != "rnn":
         figures.append(gate_heatmap_figure(trace, "candidate", layer=1, direction=1))
     assert all(isinstance(f, go.Figure) for f in figures)

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 
 import rnnviz
+from rnnviz.analysis.anatomy import cell_terms
 from rnnviz.errors import RnnvizError
 from rnnviz.figures import theme
-from rnnviz.figures.anatomy import cell_terms, gate_equations_figure, simple_cell_figure
+from rnnviz.figures.anatomy import gate_equations_figure, simple_cell_figure
+from tests.unit.figkit import plain_json
 from tests.unit.reference import make_model, nn_layer_states
 
 TEXT = "alice and tom was not very good ."          # 8 tokens, all known to the reference vocab
@@ -33,17 +33,12 @@ def read(models, cell, deep=False):
 
 
 def assert_matches_trace(terms, trace, layer, direction, t):
-    assert np.allclose(terms["h"], trace.hidden[layer, direction, t], atol=1e-5)
+    assert np.allclose(terms.h, trace.hidden[layer, direction, t], atol=1e-5)
     if trace.cell is not None:
-        assert np.allclose(terms["c"], trace.cell[layer, direction, t], atol=1e-5)
-    assert set(terms["gates"]) == set(trace.gates)
-    for name, values in terms["gates"].items():
+        assert np.allclose(terms.c, trace.cell[layer, direction, t], atol=1e-5)
+    assert set(terms.gates) == set(trace.gates)
+    for name, values in terms.gates.items():
         assert np.allclose(values, trace.gates[name][layer, direction, t], atol=1e-5)
-
-
-def plain_json(fig: go.Figure) -> str:
-    """The figure's JSON with characters unescaped (plotly writes "<" as \\u003c)."""
-    return json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
 
 
 # --- cell_terms: exact numbers ----------------------------------------------------------------
@@ -54,13 +49,13 @@ def test_terms_reproduce_the_trace_at_every_step(models, cell):
     for t in range(trace.steps):
         terms = cell_terms(model, trace, t)
         assert_matches_trace(terms, trace, 0, 0, t)
-        assert terms["kind"] == cell and terms["prev_step"] == (None if t == 0 else t - 1)
-        assert np.allclose(terms["x"], model.embeddings(trace.ids)[t])
+        assert terms.kind == cell and terms.prev_step == (None if t == 0 else t - 1)
+        assert np.allclose(terms.x, model.embeddings(trace.ids)[t])
         expected_prev = np.zeros(H) if t == 0 else trace.hidden[0, 0, t - 1]
-        assert np.allclose(terms["h_prev"], expected_prev)
-        assert np.allclose(terms["a"], terms["W"] @ terms["x"] + terms["H"] @ terms["h_prev"] + terms["b"])
+        assert np.allclose(terms.h_prev, expected_prev)
+        assert np.allclose(terms.a, terms.W @ terms.x + terms.H @ terms.h_prev + terms.b)
     if cell == "rnn":
-        assert np.allclose(terms["h"], np.tanh(terms["a"]))
+        assert np.allclose(terms.h, np.tanh(terms.a))
 
 
 @pytest.mark.parametrize("cell", CELLS)
@@ -69,19 +64,29 @@ def test_terms_second_layer_backward_direction(models, cell, t):
     model, trace = read(models, cell, deep=True)
     terms = cell_terms(model, trace, t, layer=1, direction=1)
     assert_matches_trace(terms, trace, 1, 1, t)
-    assert np.allclose(terms["x"], trace.hidden[0, :, t].ravel())      # [h_forward; h_backward]
-    assert terms["W"].shape == (len(GATES[cell] or [0]) * H, 2 * H)
-    assert terms["prev_step"] == t + 1 and terms["prev"] == "t+1"    # read from the end
+    assert np.allclose(terms.x, trace.hidden[0, :, t].ravel())      # [h_forward; h_backward]
+    assert terms.W.shape == (len(GATES[cell] or [0]) * H, 2 * H)
+    assert terms.prev_step == t + 1 and terms.prev == "t+1"    # read from the end
     reference, _ = nn_layer_states(model, list(trace.ids))               # torch.nn, independent
-    assert np.allclose(terms["h"], reference[1, 1, t].numpy(), atol=1e-5)
+    assert np.allclose(terms.h, reference[1, 1, t].numpy(), atol=1e-5)
 
 
 def test_terms_backward_direction_starts_from_zeros_at_the_last_token(models):
     model, trace = read(models, "lstm", deep=True)
     terms = cell_terms(model, trace, trace.steps - 1, layer=0, direction=1)
-    assert terms["prev_step"] is None
-    assert not terms["h_prev"].any() and not terms["c_prev"].any()
+    assert terms.prev_step is None
+    assert not terms.h_prev.any() and not terms.c_prev.any()
     assert_matches_trace(terms, trace, 0, 1, trace.steps - 1)
+
+
+def test_the_gru_candidate_keeps_the_inputs_part_apart_from_the_states(models):
+    """n = tanh(W_n x + b_in + r ⊙ (H_n h_prev + b_hn)): the parts the gate figure draws."""
+    model, trace = read(models, "gru")
+    terms = cell_terms(model, trace, 3)
+    n = slice(2 * H, 3 * H)
+    assert np.allclose(terms.x_part + terms.h_part, terms.a)
+    assert np.allclose(np.tanh(terms.x_part[n] + terms.gates["reset"] * terms.h_part[n]),
+                       terms.gates["candidate"], atol=1e-6)
 
 
 def test_terms_refuse_bad_indices_and_another_models_trace(models):
@@ -110,8 +115,8 @@ def test_simple_cell_figure_panels_and_shapes(models, cell):
     if cell == "rnn":
         assert "hid_size × emb_size" in titles[0] and "5 × 6" in titles[0]
         assert np.allclose(np.asarray(heatmaps[-1].z)[:, 0], trace.hidden[0, 0, 3], atol=1e-5)
-    assert np.array_equal(np.asarray(heatmaps[0].z), terms["W"])
-    assert np.array_equal(np.asarray(heatmaps[1].z)[:, 0], terms["x"])
+    assert np.array_equal(np.asarray(heatmaps[0].z), terms.W)
+    assert np.array_equal(np.asarray(heatmaps[1].z)[:, 0], terms.x)
     for axis in ("coloraxis", "coloraxis2", "coloraxis3"):              # diverging, centred at 0
         assert fig.layout[axis].cmin == -fig.layout[axis].cmax
     assert len(fig.layout.shapes) == (0 if cell == "rnn" else 4 * (len(GATES[cell]) - 1))

@@ -9,17 +9,16 @@ import plotly.graph_objects as go
 import pytest
 
 import rnnviz
-from rnnviz import head
+from rnnviz import head, i18n
 from rnnviz.analysis.flags import minimal_pair, trigger_scores
 from rnnviz.errors import RnnvizError
 from rnnviz.figures import theme
-from rnnviz.figures.deep import concat_figure, head_input, layers_figure, step_concat
+from rnnviz.figures.deep import concat_figure, layers_figure, top_outputs
 from rnnviz.figures.flags import (
     biggest_change,
     clamp_effect_figure,
     flag_kind,
     flag_lines_figure,
-    flag_values,
     pair_diff_figure,
     prediction_changes,
     unit_gates_figure,
@@ -27,6 +26,7 @@ from rnnviz.figures.flags import (
     unit_ranking_figure,
 )
 from rnnviz.trace import read
+from tests.unit.figkit import plain_json
 from tests.unit.reference import make_model
 
 TEXT = "alice and tom was not very good ."                # 8 tokens, all known to the reference vocab
@@ -47,11 +47,6 @@ def arr(value) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
-def plain(fig: go.Figure) -> str:
-    """The figure's JSON with characters unescaped (plotly writes "<" as \\u003c)."""
-    return json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
-
-
 def shaded_columns(fig: go.Figure) -> set[int]:
     return {int(round((s.x0 + s.x1) / 2)) for s in fig.layout.shapes if s.fillcolor == theme.HIGHLIGHT}
 
@@ -69,7 +64,7 @@ def test_unit_labels_name_layer_and_direction_only_when_there_is_more_than_one()
 def test_the_flag_state_is_c_for_the_lstm_and_h_otherwise(models, cell):
     trace = rnnviz.trace(models[cell, False, False], TEXT)
     assert flag_kind(trace) == ("cell" if cell == "lstm" else "hidden")
-    assert flag_values(trace) is (trace.cell if cell == "lstm" else trace.hidden)
+    assert trace.flag_states is (trace.cell if cell == "lstm" else trace.hidden)
 
 
 @pytest.mark.parametrize("direction", [0, 1])
@@ -127,14 +122,14 @@ def test_flag_lines_are_the_flag_state_of_each_unit_with_clickable_points(models
     fig = flag_lines_figure(trace, chosen, mark=4, selected=(1, 1, 3))
     assert len(fig.data) == len(chosen)
     for line, unit in zip(fig.data, chosen):
-        np.testing.assert_array_equal(arr(line.y), flag_values(trace)[unit[0], unit[1], :, unit[2]])
+        np.testing.assert_array_equal(arr(line.y), trace.flag_states[unit[0], unit[1], :, unit[2]])
         assert line.name == unit_label(unit, 2, 2)
         assert [tuple(int(v) for v in row) for row in line.customdata] == [(*unit, t) for t in range(trace.steps)]
     sent = json.loads(fig.to_json())["data"][0]["customdata"]
     assert isinstance(sent, list), "plain lists: a typed array reaches the click handler as a dict"
     assert fig.data[1].line.width > fig.data[0].line.width, "the selected unit is drawn thicker"
     assert shaded_columns(fig) == {4}
-    assert theme.STATE_LABELS[flag_kind(trace)] in fig.layout.title.text
+    assert theme.state_label(flag_kind(trace)) in fig.layout.title.text
 
 
 @pytest.mark.parametrize("cell", CELLS)
@@ -143,15 +138,15 @@ def test_unit_gates_show_the_units_state_and_every_gate(models, cell):
     unit = (0, 0, 2)
     fig = unit_gates_figure(trace, unit, mark=1)
     series = {line.name: arr(line.y) for line in fig.data}
-    np.testing.assert_array_equal(series[theme.STATE_LABELS["hidden"]], trace.hidden[0, 0, :, 2])
+    np.testing.assert_array_equal(series[theme.state_label("hidden")], trace.hidden[0, 0, :, 2])
     if cell == "lstm":
-        np.testing.assert_array_equal(series[theme.STATE_LABELS["cell"]], trace.cell[0, 0, :, 2])
+        np.testing.assert_array_equal(series[theme.state_label("cell")], trace.cell[0, 0, :, 2])
     for gate, values in trace.gates.items():
         np.testing.assert_array_equal(series[theme.gate_label(gate, cell)], values[0, 0, :, 2])
     assert len(series) == 1 + (cell == "lstm") + len(trace.gates)
     assert shaded_columns(fig) == {1}
     if cell == "rnn":
-        assert fig.layout.title.subtitle.text == theme.NO_GATES_NOTE
+        assert fig.layout.title.subtitle.text == i18n.t("fig.no_gates_note")
     else:
         gate_axes = {line.yaxis for line in fig.data if line.name in
                      {theme.gate_label(g, cell) for g in trace.gates if g != "candidate"}}
@@ -191,7 +186,7 @@ def test_pair_ticks_escape_typed_tags(models):
     ticks = list(fig.layout.xaxis.ticktext)
     assert "&lt;" in ticks and "&gt;" in ticks and "<" not in ticks and ">" not in ticks
     assert not any("<" in t or ">" in t for t in ticks)
-    assert "<script" not in plain(fig)
+    assert "<script" not in plain_json(fig)
 
 
 # ---- a clamp ---------------------------------------------------------------------------------
@@ -207,7 +202,8 @@ def test_clamp_rows_are_the_predictions_before_and_after(models, lm):
     assert [list(row) for row in heat.text] == [[theme.safe(before.labels[k]) for k in a],
                                                 [theme.safe(after.labels[k]) for k in b]]
     np.testing.assert_array_equal(arr(heat.z), np.stack([a != b, a != b]).astype(float))
-    np.testing.assert_allclose(arr(heat.customdata[1][:, 1].astype(float)), np.round(after.probs[np.arange(len(b)), b], 3))
+    np.testing.assert_allclose(arr(heat.customdata[1][:, 1].astype(float)),
+                               np.round(after.probs[np.arange(len(b)), b], 3))
     assert "&lt;b&gt;-4&lt;/b&gt;" in heat.y[1], "the clamp's name is escaped"
     assert ("next word" if lm else "class") in fig.layout.title.text
 
@@ -216,7 +212,7 @@ def test_clamp_figure_escapes_tokens_and_vocabulary_labels(models):
     model = models["gru", False, True]
     before = rnnviz.trace(model, HOSTILE)
     after = rnnviz.trace(model, HOSTILE, clamp={(0, 0, 0): 1.0})
-    text = plain(clamp_effect_figure(before, after, "x"))
+    text = plain_json(clamp_effect_figure(before, after, "x"))
     assert "<script" not in text and "<b>bold" not in text and "<unk>" not in text and "<pad>" not in text
 
 
@@ -226,22 +222,24 @@ def test_token_ticks_are_escaped_in_every_flags_figure(models):
         ticks = list(fig.layout.xaxis.ticktext)
         assert ticks and not any(t.endswith((" · <", " · >")) for t in ticks)
         assert any(t.endswith("&lt;" + theme.UNKNOWN_MARK + "</span>") or t.endswith("· &lt;") for t in ticks), ticks
-        assert "<script" not in plain(fig)
+        assert "<script" not in plain_json(fig)
 
 
 # ---- deeper networks -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("pooling", ["last", "mean"])
-def test_head_input_is_what_the_classifier_reads(cell, pooling):
+def test_the_concat_figure_shows_what_the_classifier_reads(cell, pooling):
     model = make_model(cell, layers=2, bidirectional=True, pooling=pooling)
     trace = rnnviz.trace(model, TEXT)
+    drawn = arr(concat_figure(trace, 0, pooling).data[0].z)[1]                  # the figure's second row
     expected = head.pooled(read(model, TEXT).runs, pooling)
-    np.testing.assert_allclose(head_input(trace, pooling), expected, atol=1e-6)
-    logits = head_input(trace, pooling) @ model.head_weights()[0].T + model.head_weights()[1]
+    np.testing.assert_allclose(drawn, expected, atol=1e-6)
+    np.testing.assert_allclose(head.pooled_states(top_outputs(trace), pooling, 2), expected, atol=1e-6)
+    logits = drawn @ model.head_weights()[0].T + model.head_weights()[1]
     np.testing.assert_allclose(head.softmax(logits), trace.probs[-1], atol=1e-5)
     with pytest.raises(RnnvizError):
-        head_input(trace, "max")
+        head.pooled_states(top_outputs(trace), "max", 2)
 
 
 @pytest.mark.parametrize("step", [0, 3, -1])
@@ -251,7 +249,7 @@ def test_concat_rows_are_forward_and_backward_side_by_side(models, step):
     z = arr(fig.data[0].z)
     t = step % trace.steps
     np.testing.assert_allclose(z[0], np.concatenate([trace.hidden[-1, 0, t], trace.hidden[-1, 1, t]]), atol=1e-7)
-    np.testing.assert_allclose(z[0], step_concat(trace, t))
+    np.testing.assert_allclose(z[0], top_outputs(trace)[t])
     np.testing.assert_allclose(z[1], np.concatenate([trace.hidden[-1, 0, -1], trace.hidden[-1, 1, 0]]), atol=1e-7)
     assert [s.x0 for s in fig.layout.shapes] == [trace.hidden.shape[-1] - 0.5], "a line between the halves"
     assert trace.tokens[t] in fig.layout.title.text
@@ -280,5 +278,5 @@ def test_layers_figure_stacks_every_layer_top_first_with_the_step_outlined(model
 def test_deep_figures_escape_typed_tokens(models):
     trace = rnnviz.trace(models["gru", True, False], HOSTILE)
     for fig in (layers_figure(trace, 1), concat_figure(trace, 0)):
-        text = plain(fig)
+        text = plain_json(fig)
         assert "<script" not in text and "<b>bold" not in text

@@ -1,8 +1,6 @@
 """Gradient and saturation figures: what they draw equals what rnnviz.analysis computes on the Trace."""
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -19,6 +17,7 @@ from rnnviz.figures.gradients import (
     step_gain_figure,
 )
 from rnnviz.figures.saturation import most_open_unit, saturation_figure, unit_gate_figure
+from tests.unit.figkit import plain_json
 from tests.unit.reference import make_model
 
 TEXT = ("the key is red . the cat sat on the mat . we walked home . it rained . "
@@ -51,17 +50,13 @@ def assert_curve(drawn: np.ndarray, expected: np.ndarray) -> None:
     assert np.isnan(drawn[~positive]).all()
 
 
-def plain_json(fig: go.Figure) -> str:
-    return json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
-
-
 # --- gradient curves -----------------------------------------------------------------------
 
 def test_curves_log_axis_one_line_per_model_equal_to_gradient_curve(traces):
     fig = gradient_curves_figure(traces, cell=False)
     assert fig.layout.yaxis.type == "log"
     assert [d.name for d in fig.data] == ["rnn · h", "gru · h", "lstm · h"]
-    for d, (name, tr) in zip(fig.data, traces.items()):
+    for d, tr in zip(fig.data, traces.values()):
         assert_curve(ys(d), gradient_curve(tr))
         assert ys(d)[-1] == pytest.approx(1.0), "normalised at the last token"
         assert [c[0] for c in d.customdata] == list(range(tr.steps)), "customdata [step] for clicks"

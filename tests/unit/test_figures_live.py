@@ -1,5 +1,6 @@
 """The step-through view's payload (rnnviz.figures.live): the trace's numbers, words, colours."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ from rnnviz import i18n
 from rnnviz.errors import RnnvizError
 from rnnviz.figures import theme
 from rnnviz.figures.live import colour_scale, live_view
+from tests.unit.figkit import make_trace
 
 SENTENCE = "alice says the movie was not good . she is sad ."
 
@@ -44,7 +46,7 @@ def test_a_classifier_sends_every_class_after_every_token():
 
 def test_a_plain_rnn_says_it_has_no_gates():
     view = live_view(rnnviz.trace(rnnviz.load_model("sentiment-rnn"), "good"))
-    assert view["gates"] == [] and view["words"]["no_gates"] == theme.NO_GATES_NOTE
+    assert view["gates"] == [] and view["words"]["no_gates"] == i18n.t("fig.no_gates_note")
 
 
 def test_colours_are_the_figures_scales(story):
@@ -53,6 +55,22 @@ def test_colours_are_the_figures_scales(story):
     assert view["colours"]["state"][-1] == [1.0, [103, 0, 31]]
     assert view["colours"]["gate"] == colour_scale(theme.GATE_SCALE)
     assert view["colours"]["highlight"] == theme.HIGHLIGHT
+
+
+def test_the_step_outline_is_the_figures_own():
+    """One source (theme.STEP_OUTLINE) for the plotly figures and the browser, which draws what the
+    payload says instead of widths of its own."""
+    outline = live_view(rnnviz.trace(rnnviz.load_model("sentiment-rnn"), "good"))["colours"]["outline"]
+    assert outline == [list(pair) for pair in theme.STEP_OUTLINE]
+    script = (Path(rnnviz.__file__).parent / "ui" / "live" / "live.js").read_text(encoding="utf-8")
+    assert "data.colours.outline" in script and "data.colours.halo" not in script
+
+
+def test_an_eleven_class_classifier_sends_classes_not_words():
+    trace = make_trace("gru", T=4, C=11)
+    view = live_view(trace)
+    assert view["prediction"]["kind"] == "classes" and len(view["prediction"]["labels"]) == 11
+    assert live_view(make_trace("gru", T=4, C=3, head="lm"))["prediction"]["kind"] == "words"
 
 
 def test_the_fingerprint_changes_with_the_view_not_the_step(story):

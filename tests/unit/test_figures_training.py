@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnviz.figures.training import CURVES, EMPTY_NOTE, snapshot_label, training_curves_figure
+from rnnviz.figures.training import curves, empty_note, snapshot_label, training_curves_figure
 
 
 def history(n: int = 20) -> list[dict]:
@@ -18,11 +18,11 @@ def lines(fig):
 
 def test_one_panel_per_curve_with_the_values_of_the_history():
     fig = training_curves_figure(history(), 40)
-    assert len(lines(fig)) == len(CURVES) == 3
-    for data, (key, _, _, _) in zip(lines(fig), CURVES):
+    assert len(lines(fig)) == len(curves()) == 3
+    for data, (key, _, _, _) in zip(lines(fig), curves()):
         np.testing.assert_allclose(data.y, [r[key] for r in history()])
         assert list(data.x) == list(range(1, 21))
-    assert [a.text for a in fig.layout.annotations][:3] == [title for _, title, _, _ in CURVES]
+    assert [a.text for a in fig.layout.annotations][:3] == [title for _, title, _, _ in curves()]
     assert fig.layout.yaxis3.type == "log" and fig.layout.xaxis3.title.text == "training step"
     assert list(fig.layout.xaxis3.range) == [0, 40]
 
@@ -44,7 +44,7 @@ def test_clip_line_snapshots_and_mark():
 def test_an_empty_history_draws_empty_panels_with_a_note():
     fig = training_curves_figure([], None)
     assert len(lines(fig)) == 3 and all(len(d.x) == 0 for d in lines(fig))
-    assert any(a.text == EMPTY_NOTE for a in fig.layout.annotations)
+    assert any(a.text == empty_note() for a in fig.layout.annotations)
 
 
 def test_snapshot_label():

@@ -5,42 +5,19 @@ with the Filipino catalogue; the same figure in English must differ, so a forgot
 """
 from __future__ import annotations
 
-import json
-
-import plotly.graph_objects as go
 import pytest
 
 import rnnviz
-from rnnviz import i18n
+from rnnviz import head
+from rnnviz.analysis.anatomy import cell_terms
 from rnnviz.errors import RnnvizError
 from rnnviz.figures import theme
-from rnnviz.figures.anatomy import cell_terms, gate_equations_figure, simple_cell_figure
-from rnnviz.figures.deep import concat_figure, head_input, layers_figure
+from rnnviz.figures.anatomy import gate_equations_figure, simple_cell_figure
+from rnnviz.figures.deep import concat_figure, layers_figure, top_outputs
+from tests.unit.figkit import FIL, axis_titles, fil, plain_json
 from tests.unit.reference import make_model
 
 TEXT = "alice and tom was not very good ."
-FIL = i18n.catalogue("fil")
-
-
-@pytest.fixture
-def filipino():
-    """Filipino for the test; then the language source from before (the app's, if it is loaded)."""
-    with i18n.speaking("fil"):
-        yield FIL
-
-
-def fil(key: str, **fields) -> str:
-    return i18n.t(key, "fil", **fields)
-
-
-def words(fig: go.Figure) -> str:
-    """Every text of the figure, characters unescaped."""
-    return json.dumps(json.loads(fig.to_json()), ensure_ascii=False)
-
-
-def axis_titles(fig: go.Figure) -> list[str]:
-    return [fig.layout[name].title.text for name in fig.layout if name.startswith(("xaxis", "yaxis"))
-            and fig.layout[name].title.text]
 
 
 def read(cell: str, **options):
@@ -54,7 +31,7 @@ def read(cell: str, **options):
 def test_simple_cell_figure_in_filipino(filipino, cell):
     model, trace = read(cell)
     fig = simple_cell_figure(cell_terms(model, trace, 2))
-    text = words(fig)
+    text = plain_json(fig)
     assert f"<br>{fil('anatomy.fig.value')} %{{z" in text and "<br>value %" not in text
     if cell != "rnn":
         letters = ", ".join("ifgo" if cell == "lstm" else "rzn")
@@ -100,7 +77,7 @@ def test_anatomy_errors_in_filipino(filipino):
 def test_layers_figure_in_filipino(filipino):
     _, trace = read("lstm", layers=2, bidirectional=True)
     fig = layers_figure(trace, step=3)
-    state = theme.STATE_LABELS["hidden"]
+    state = theme.state_label("hidden")
     assert state == FIL["fig.state.hidden"]
     expected = f"{fil('deep.fig.every_layer_direction', state=state)} {fil('deep.fig.at_step', step=3, token='was')}"
     assert fig.layout.title.text == expected
@@ -127,9 +104,9 @@ def test_concat_figure_in_filipino(filipino):
     assert list(fig.layout.yaxis.ticktext) == [fil("deep.fig.at_step_row", step=2), fil("deep.fig.classifier_reads")]
     backward = f"{FIL['fig.direction.backward']} ({FIL['deep.fig.reads_backward']})"
     assert backward in [a.text for a in fig.layout.annotations]
-    assert fil("deep.fig.direction_unit", direction=FIL["fig.direction.forward"], unit=0) in words(fig)
+    assert fil("deep.fig.direction_unit", direction=FIL["fig.direction.forward"], unit=0) in plain_json(fig)
     with pytest.raises(RnnvizError, match="pooling"):
-        head_input(trace, "max")
+        head.pooled_states(top_outputs(trace), "max", 2)
 
 
 def test_the_same_figures_are_english_by_default():

@@ -12,32 +12,15 @@ from rnnviz.figures import (
     gate_heatmap_figure,
     gate_strips_figure,
     prediction_figure,
-    rolled_figure,
     state_heatmap_figure,
-    theme,
     unrolled_figure,
 )
-
-from .test_figures import CELLS, make_trace
-
-
-def fil(key: str, **fields) -> str:
-    return i18n.t(key, lang="fil", **fields)
-
-
-@pytest.fixture
-def filipino():
-    """Every t() call of the test reads Filipino; English again afterwards."""
-    with i18n.speaking("fil"):
-        yield
+from rnnviz.registry import CELL_KINDS
+from tests.unit.figkit import CELLS, annotations, fil, make_trace
 
 
 def axis_title(fig: go.Figure, name: str) -> str:
     return fig.layout[name].title.text
-
-
-def annotations(fig: go.Figure) -> list[str]:
-    return [a.text for a in fig.layout.annotations]
 
 
 def hover_templates(fig: go.Figure) -> list[str]:
@@ -69,7 +52,7 @@ def english_only_texts() -> set[str]:
     Cell names (LSTM, GRU, RNN) stay English on the blocks even if a title elsewhere says "Ang GRU"."""
     english, filipino = i18n.catalogue("en"), i18n.catalogue("fil")
     return {text for key, text in english.items()
-            if filipino[key] != text and "{" not in text} - set(theme.CELL_NAMES.values())
+            if filipino[key] != text and "{" not in text} - {kind.title for kind in CELL_KINDS.values()}
 
 
 # ---- each builder ----------------------------------------------------------------------------
@@ -131,7 +114,7 @@ def test_class_lines_in_filipino(filipino):
 
 
 def test_next_words_in_filipino(filipino):
-    trace = make_trace(T=4, C=20)
+    trace = make_trace(T=4, C=20, head="lm")
     fig = prediction_figure(trace, step=3, top=4)
     assert fig.layout.title.text == fil("fig.predictions.next_word_title", token="3 · w3")
     assert axis_title(fig, "xaxis") == fil("fig.common.probability")
@@ -152,20 +135,14 @@ def test_unrolled_chain_in_filipino(filipino):
     assert "susunod na salita" in annotations(named)
 
 
-def test_rolled_block_in_filipino(filipino):
-    fig = rolled_figure(make_trace("gru", T=4), step=1)
-    assert fig.layout.title.text == fil("fig.diagram.rolled_title", cell="GRU", step=1)
-    assert fig.layout.title.text.endswith("hakbang 1")
-
-
 # ---- all of them -----------------------------------------------------------------------------
 
 def every_figure(cell: str) -> list[go.Figure]:
     trace = make_trace(cell, T=5, L=2, D=2)
     figures = [state_heatmap_figure(trace, layer=1, direction=1, step=1),
                gate_strips_figure(trace, step=1, layer=1, direction=1),
-               prediction_figure(trace, step=1), prediction_figure(make_trace(cell, T=5, C=20)),
-               unrolled_figure(trace, step=1), rolled_figure(trace, step=1)]
+               prediction_figure(trace, step=1), prediction_figure(make_trace(cell, T=5, C=20, head="lm")),
+               unrolled_figure(trace, step=1)]
     if cell == "lstm":
         figures.append(state_heatmap_figure(trace, "cell", step=1))
     if cell != "rnn":

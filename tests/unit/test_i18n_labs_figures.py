@@ -27,6 +27,7 @@ from rnnviz.figures.gradients import (
 )
 from rnnviz.figures.saturation import most_open_unit, saturation_figure, unit_gate_figure
 from rnnviz.ui import units
+from tests.unit.figkit import FIL, annotations, fil
 from tests.unit.reference import make_model
 
 TEXT = "the key is red . the cat sat on the mat . what colour was the key ?"
@@ -35,24 +36,9 @@ TEXTS = ["the movie was not good .", "the movie was good .", "alice was not very
          "they are not sad .", "she was good ."]
 
 
-def fil(key: str, **fields) -> str:
-    return i18n.t(key, "fil", **fields)
-
-
-@pytest.fixture
-def filipino():
-    """t() reads Filipino during the test; the language source from before afterwards."""
-    with i18n.speaking("fil"):
-        yield
-
-
 @pytest.fixture(scope="module")
 def cells():
     return {c: rnnviz.trace(untrained_model(c, scale=3.0), TEXT) for c in ("rnn", "gru", "lstm")}
-
-
-def annotations(fig) -> list[str]:
-    return [a.text for a in fig.layout.annotations]
 
 
 def test_the_filipino_texts_differ_from_the_english_ones():
@@ -68,8 +54,8 @@ def test_the_filipino_texts_differ_from_the_english_ones():
 def test_gradient_curves_in_filipino(filipino, cells):
     fig = gradient_curves_figure(cells, threshold=10, spectral_radius=3.0, marks={3: fil("gradients.mark_colour")})
     assert fig.layout.title.text == fil("gradients.fig.untrained_title", rho="3.00",
-                                        title=i18n.catalogue("fil")["fig.curve_title"])
-    assert fig.layout.yaxis.title.text == i18n.catalogue("fil")["fig.curve_axis"]
+                                        title=FIL["fig.curve_title"])
+    assert fig.layout.yaxis.title.text == FIL["fig.curve_axis"]
     assert fil("gradients.fig.clipped", label="rnn · h") in [d.name for d in fig.data]
     assert fil("gradients.fig.clip_at", threshold="10") in annotations(fig)
     assert any(a.startswith(fil("gradients.mark_colour") + ": ") for a in annotations(fig))
@@ -87,12 +73,12 @@ def test_gain_product_and_connectivity_in_filipino(filipino, cells):
     assert gain.layout.yaxis.title.text == fil("gradients.fig.gain_axis")
     assert fil("gradients.fig.no_change") in annotations(gain)
     lstm, gru = forget_product_figure(cells["lstm"]), forget_product_figure(cells["gru"])
-    assert lstm.layout.title.text == i18n.catalogue("fil")["fig.product_title"]
-    assert gru.layout.title.text == i18n.catalogue("fil")["fig.product_title"].replace("forget", "update")
+    assert lstm.layout.title.text == FIL["fig.product_title"]
+    assert gru.layout.title.text == FIL["fig.product_title"].replace("forget", "update")
     assert "update gate" in gru.layout.title.text
     assert lstm.layout.yaxis.title.text == fil("gradients.fig.product_axis")
     strip = connectivity_figure(cells)
-    assert strip.layout.title.text == i18n.catalogue("fil")["fig.connectivity_title"]
+    assert strip.layout.title.text == FIL["fig.connectivity_title"]
     assert strip.data[0].colorbar.title.text == fil("gradients.fig.strongest")
     assert fil("gradients.fig.token", token="%{x}") in strip.data[0].hovertemplate
 
@@ -104,7 +90,7 @@ def test_saturation_figures_in_filipino(filipino):
     sat = saturation(model, TEXTS)
     unit = most_open_unit(sat)
     fig = saturation_figure(sat, "lstm", selected=unit)
-    assert fig.layout.title.text == i18n.catalogue("fil")["fig.saturation_title"]
+    assert fig.layout.title.text == FIL["fig.saturation_title"]
     assert fig.layout.xaxis.title.text == fil("saturation.shut_axis", low="0.1")
     assert fig.layout.yaxis.title.text == fil("saturation.open_axis", high="0.9")
     assert fil("saturation.chosen") in [d.name for d in fig.data]
@@ -120,7 +106,7 @@ def test_saturation_figures_in_filipino(filipino):
 
 def test_unit_names_in_filipino(filipino):
     assert unit_label((1, 1, 3), layers=2, directions=2) == " · ".join(
-        [fil("fig.common.layer", layer=1), i18n.catalogue("fil")["fig.direction.backward"],
+        [fil("fig.common.layer", layer=1), FIL["fig.direction.backward"],
          fil("flags.fig.unit", index=3)])
     assert units.concept_label("female") == fil("units.concept.female")
     assert units.concept_label("female", "en") == i18n.t("units.concept.female", "en")
@@ -138,7 +124,7 @@ def test_ranking_and_lines_in_filipino(filipino):
                off="%{customdata[4]:+.2f}") in ranking.data[0].hovertemplate
     trace = rnnviz.trace(model, FLAG_TEXT)
     lines = flag_lines_figure(trace, [(0, 0, 1), (0, 0, 2)], mark=4)
-    assert lines.layout.title.text == fil("flags.fig.lines_title", state=i18n.catalogue("fil")["fig.state.cell"])
+    assert lines.layout.title.text == fil("flags.fig.lines_title", state=FIL["fig.state.cell"])
     assert fil("flags.fig.after", token="%{text}") in lines.data[0].hovertemplate
 
 

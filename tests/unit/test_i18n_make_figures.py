@@ -2,19 +2,9 @@
 scrubber's labels come from the Filipino catalogue when the language is Filipino."""
 from __future__ import annotations
 
-import pytest
-
 from rnnviz import i18n
 from rnnviz.figures import training
-
-FIL = i18n.catalogue("fil")
-
-
-@pytest.fixture
-def filipino():
-    """Filipino for the test; then the source installed before (the app's, if it was loaded)."""
-    with i18n.speaking("fil"):
-        yield
+from tests.unit.figkit import FIL
 
 
 def history(n: int = 10) -> list[dict]:
@@ -44,11 +34,11 @@ def test_hover_words_and_held_out_points_are_filipino(filipino):
 def test_the_empty_note_and_snapshot_label_are_filipino(filipino):
     fig = training.training_curves_figure([], None)
     assert [a.text for a in fig.layout.annotations][-1] == FIL["train.fig.empty_note"]
-    assert training.EMPTY_NOTE == FIL["train.fig.empty_note"]
+    assert training.empty_note() == FIL["train.fig.empty_note"]
     assert training.snapshot_label(1200, 3000) == "hakbang 1,200 sa 3,000"
 
 
 def test_the_words_follow_the_language_at_each_call(filipino):
-    assert training.CURVES[0][1] == FIL["train.fig.loss_title"]
+    assert training.curves()[0][1] == FIL["train.fig.loss_title"]
     with i18n.speaking("en"):
-        assert training.CURVES[0][1] == i18n.catalogue("en")["train.fig.loss_title"] != FIL["train.fig.loss_title"]
+        assert training.curves()[0][1] == i18n.catalogue("en")["train.fig.loss_title"] != FIL["train.fig.loss_title"]

@@ -16,11 +16,9 @@ from rnnviz.figures.common import slice_name
 from rnnviz.figures.live import live_view
 from rnnviz.i18n import t
 from rnnviz.trace import Trace
-from rnnviz.ui import controls
+from rnnviz.ui import keys
 
 HERE = Path(__file__).resolve().parent
-KEY = "live"            # the component's key; its "moved" trigger carries the step the student went to
-SLICE = "live_slice"    # which layer and direction a deep model shows: "LAYER:DIRECTION"
 
 _component = st.components.v2.component(
     "rnnviz_live", html='<div class="live"></div>',
@@ -30,9 +28,9 @@ _component = st.components.v2.component(
 def live_stepper(trace: Trace, step: int, *, head_label: str, scale: float, layer: int = 0,
                  direction: int = 0) -> None:
     """The view of one (layer, direction) with its cursor at `step`; a move in the browser lands
-    in session_state[STEP]."""
+    in session_state[keys.STEP]."""
     view = live_view(trace, step, head_label=head_label, scale=scale, layer=layer, direction=direction)
-    _component(data=view, key=KEY, on_moved_change=lambda: _moved(trace.steps))
+    _component(data=view, key=keys.LIVE, on_moved_change=lambda: _moved(trace.steps))
 
 
 def slice_picker(trace: Trace) -> tuple[int, int]:
@@ -42,9 +40,9 @@ def slice_picker(trace: Trace) -> tuple[int, int]:
         return 0, 0
     labels = {f"{layer}:{direction}": slice_name(layers, directions, layer, direction)
               for layer in range(layers) for direction in range(directions)}
-    if st.session_state.get(SLICE) not in labels:
-        st.session_state.pop(SLICE, None)
-    picked = st.segmented_control(t("live.slice"), list(labels), key=SLICE, default="0:0", required=True,
+    if st.session_state.get(keys.LIVE_SLICE) not in labels:
+        st.session_state.pop(keys.LIVE_SLICE, None)
+    picked = st.segmented_control(t("live.slice"), list(labels), key=keys.LIVE_SLICE, default="0:0", required=True,
                                   format_func=labels.get, help=t("live.slice_help"))
     layer, direction = (int(v) for v in (picked or "0:0").split(":"))
     return layer, direction
@@ -52,8 +50,8 @@ def slice_picker(trace: Trace) -> tuple[int, int]:
 
 def _moved(steps: int) -> None:
     """The browser moved the cursor: the session follows (before the rerun draws anything)."""
-    event = st.session_state.get(KEY) or {}
+    event = st.session_state.get(keys.LIVE) or {}
     step = event.get("moved") if isinstance(event, dict) else getattr(event, "moved", None)
     if isinstance(step, int) and 0 <= step < steps:
-        st.session_state[controls.STEP] = step
+        st.session_state[keys.STEP] = step
 

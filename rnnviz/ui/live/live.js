@@ -177,11 +177,12 @@ function axisTitle(chart, y, text, s) {
   label(chart, x, y, text, { class: "axis", "text-anchor": "middle", transform: `rotate(-90 ${x} ${y})` });
 }
 
+// the current step's column: theme.STEP_OUTLINE's [colour, width] pairs, a halo under the highlight
 function outline(inst, chart, y, height) {
   const { data, cw } = inst, s = data.scale || 1;
-  for (const [colour, w] of [[data.colours.halo, 5 * s], [data.colours.highlight, 2.5 * s]]) {
+  for (const [colour, width] of data.colours.outline) {
     inst.outlines.push(svg("rect", { y, width: cw, height, fill: "none", stroke: colour,
-      "stroke-width": w, class: "outline" }, chart));
+      "stroke-width": width * s, class: "outline" }, chart));
   }
 }
 
