@@ -1,25 +1,21 @@
 """Cell anatomy: the lesson's cell equation filled in with the real numbers at the current token."""
 import streamlit as st
 
-from rnnviz.figures import theme
-from rnnviz.figures.anatomy import cell_terms, gate_equations_figure, simple_cell_figure
+from rnnviz.analysis.anatomy import cell_terms
+from rnnviz.figures.anatomy import gate_equations_figure, simple_cell_figure
 from rnnviz.figures.common import slice_name
-from rnnviz.i18n import t
-from rnnviz.ui import controls, loaders
+from rnnviz.i18n import known, t
+from rnnviz.ui import controls, keys, loaders
 from rnnviz.ui.stepper import chart, stepper
 
-SLICE = "anatomy_slice"
-GATED = ("lstm", "gru")          # cells whose gates are explained under t(f"anatomy.gated.{kind}")
 
-st.title(t("anatomy.title"))
-st.caption(t("anatomy.caption"))
-controls.show_notices()
-name = st.session_state[controls.MODEL]
+def shapes(_name: str) -> None:
+    st.markdown(t("anatomy.intro"))
+    st.caption(t("anatomy.shapes_note"))
+
+
+name, text, size = controls.page_top(t("anatomy.title"), t("anatomy.caption"), more=shapes)
 model = loaders.get_model(name)
-st.markdown(t("anatomy.intro"))
-st.caption(t("anatomy.shapes_note"))
-text = controls.usable_text(controls.sentence_box(name))
-size = controls.figure_scale()
 
 
 def where(spec) -> tuple[int, int]:
@@ -29,7 +25,7 @@ def where(spec) -> tuple[int, int]:
         return cells[0]
     labels = [slice_name(spec.layers, spec.directions, *cell) for cell in cells]   # in this run's language
     pick = st.segmented_control(t("anatomy.which_cell"), range(len(cells)), format_func=labels.__getitem__,
-                                default=0, required=True, key=SLICE)
+                                default=0, required=True, key=keys.ANATOMY_SLICE)
     return cells[pick or 0]
 
 
@@ -47,12 +43,13 @@ def draw(trace, step):
     notes = slice_notes(layer, direction)
     if notes:
         st.caption(" ".join(notes))
-    kind = model.spec.cell
-    st.subheader(t("anatomy.cell_heading", cell=theme.CELL_NAMES[kind], step=step))
+    kind = model.spec.cell_kind
+    st.subheader(t("anatomy.cell_heading", cell=kind.title, step=step))
     chart(simple_cell_figure(terms, scale=size), "anatomy_simple", download=True)
-    if kind in GATED:
+    if kind.gates:                  # a gated kind's gates are explained under anatomy.gated.<kind>, if written
         st.markdown(t("anatomy.gated_intro"))
-        st.markdown(t(f"anatomy.gated.{kind}"))
+        if known(f"anatomy.gated.{kind.name}"):
+            st.markdown(t(f"anatomy.gated.{kind.name}"))
         chart(gate_equations_figure(terms, scale=size), "anatomy_gates", download=True)
     else:
         st.caption(t("anatomy.no_gates"))

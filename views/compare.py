@@ -2,41 +2,39 @@
 import streamlit as st
 
 from rnnviz import figures
-from rnnviz.figures import theme
 from rnnviz.figures.gradients import gradient_curves_figure
 from rnnviz.figures.saturation import most_open_unit, saturation_figure, unit_gate_figure
 from rnnviz.i18n import t
-from rnnviz.ui import controls, loaders
-from rnnviz.ui.stepper import chart, chart_config, stepper
+from rnnviz.ui import controls, keys, loaders
+from rnnviz.ui.stepper import chart, chart_config, clicked_point, stepper
 
-CLICK = "saturation_click"
 NARROW_TICKS = 7          # a third of the page names only every few tokens (hover names each)
 
 name, text, size = controls.page_top(t("compare.title"), t("compare.intro"))
 names = loaders.task_models(name)
 
 
-def heading(n: str) -> str:
-    return f"{theme.CELL_NAMES[loaders.get_model(n).spec.cell]} · {controls.md_escape(n)}"
+def cell_title(n: str) -> str:
+    return loaders.get_model(n).spec.cell_kind.title
 
 
 def draw(_, step):
     for column, n in zip(st.columns(len(names)), names):
         trace = loaders.get_trace(n, text)
         with column:
-            st.subheader(heading(n))
+            st.subheader(f"{cell_title(n)} · {controls.md_escape(n)}")
             chart(figures.state_heatmap_figure(trace, "hidden", step=step, scale=size, max_ticks=NARROW_TICKS),
-                  f"compare_hidden_{n}", trace.steps, download=True)
+                  keys.compare_chart("hidden", n), trace.steps, download=True)
             chart(figures.prediction_figure(trace, step, scale=size, max_ticks=NARROW_TICKS),
-                  f"compare_prediction_{n}", trace.steps)
-            chart(gradient_curves_figure({n: trace}, step=step, scale=size), f"compare_gradient_{n}", trace.steps)
+                  keys.compare_chart("prediction", n), trace.steps)
+            chart(gradient_curves_figure({n: trace}, step=step, scale=size), keys.compare_chart("gradient", n),
+                  trace.steps)
     st.caption(t("compare.gradient_caption"))
 
 
 def clicked(sat):
     """The gate unit last clicked in the scatter, if this model has it; else the most open one."""
-    points = (st.session_state.get(CLICK) or {}).get("selection", {}).get("points", [])
-    data = points[0].get("customdata") if points else None
+    data = clicked_point(keys.SATURATION_CLICK)
     if isinstance(data, list) and len(data) == 4 and data[0] in sat:
         gate, *where = data
         if all(0 <= int(i) < s for i, s in zip(where, sat[gate][0].shape)):
@@ -47,19 +45,19 @@ def clicked(sat):
 def gates_section():
     st.header(t("compare.gates_header"))
     st.markdown(t("compare.gates_intro"))
-    gated = [n for n in names if loaders.get_model(n).spec.cell != "rnn"]
+    gated = [n for n in names if loaders.get_model(n).spec.cell_kind.gates]
     if not gated:
         st.info(t("compare.no_gates"), icon="ℹ️")
         return
     pick = gated[0] if len(gated) == 1 else st.segmented_control(
-        t("compare.whose_gates"), gated, default=gated[-1], required=True, format_func=lambda n: theme.CELL_NAMES[
-            loaders.get_model(n).spec.cell])
+        t("compare.whose_gates"), gated, default=gated[-1], required=True, format_func=cell_title)
     sat = loaders.gate_saturation(pick, text)
     unit = clicked(sat)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(saturation_figure(sat, loaders.get_model(pick).spec.cell, unit, scale=size), key=CLICK,
-                        theme=None, on_select="rerun", selection_mode="points", config=chart_config(CLICK))
+        st.plotly_chart(saturation_figure(sat, loaders.get_model(pick).spec.cell, unit, scale=size),
+                        key=keys.SATURATION_CLICK, theme=None, on_select="rerun", selection_mode="points",
+                        config=chart_config(keys.SATURATION_CLICK))
         pool = "sentence" if pick in loaders.session_models() else "probe"
         st.caption(t(f"compare.counted_{pool}"))
     with right:

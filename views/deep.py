@@ -5,32 +5,46 @@ drawn too (for comparison), with one-click switches to the bundled deep models.
 """
 import streamlit as st
 
-from rnnviz.figures import final_prediction, gate_strips_figure
+from rnnviz.figures import gate_strips_figure
 from rnnviz.figures.deep import concat_figure, layers_figure
 from rnnviz.i18n import t
-from rnnviz.ui import controls, loaders
+from rnnviz.ui import controls, keys, loaders
 from rnnviz.ui.stepper import chart, stepper
 
 DEEP_MODELS = {"sentiment-bilstm": "deep.kind.directions", "story-lstm-2layer": "deep.kind.layers"}  # -> catalogue key
 
 
 def switch(target: str) -> None:
-    st.session_state[controls.MODEL] = target
+    st.session_state[keys.MODEL] = target
 
 
 def answer(trace) -> tuple[str, str]:
     """The classifier's answer after the whole text (escaped) and how sure it is ("87%")."""
-    best, p = final_prediction(trace, top=1)[0]
+    best, p = trace.top_predictions(top=1)[0]
     return controls.md_escape(best), f"{p:.0%}"
+
+
+def what_is_deep(name: str) -> None:
+    """A shallow model: the switches to the deep ones; a deep model: what its depth adds."""
+    spec = loaders.get_model(name).spec
+    deep = [m for m in DEEP_MODELS if m in loaders.model_names()]
+    if spec.layers == 1 and not spec.bidirectional:
+        st.info(t("deep.one_layer", name=controls.md_escape(name)), icon="🧱")
+        for target, column in zip(deep, st.columns(max(len(deep), 1))):
+            column.button(t("deep.open", model=target, what=t(DEEP_MODELS[target])), on_click=switch,
+                          args=(target,), key=keys.open_model(target), width="stretch")
+    if spec.bidirectional:
+        st.markdown(t("deep.explain.directions"))
+    if spec.layers > 1:
+        st.markdown(t("deep.explain.layers"))
 
 
 def draw(trace, step):
     chart(layers_figure(trace, step, scale=size), "deep_layers", download=True)
-    if spec.bidirectional and spec.head == "classifier":
+    if spec.bidirectional and not spec.head_kind.next_word:
         chart(concat_figure(trace, step, spec.pooling, scale=size), "deep_concat")
         best, sure = answer(trace)
-        pooled = "last" if spec.pooling == "last" else "mean"
-        st.caption(t(f"deep.concat_{pooled}", answer=best, sure=sure))
+        st.caption(t(f"deep.concat_{spec.pooling}", answer=best, sure=sure))
     slices = [(layer, d) for layer in range(spec.layers) for d in range(spec.directions)]
     st.subheader(t("deep.gates_heading"))
     for (layer, d), column in zip(slices, st.columns(len(slices))):
@@ -38,23 +52,8 @@ def draw(trace, step):
             chart(gate_strips_figure(trace, step, layer=layer, direction=d, scale=size), f"deep_gates_{layer}_{d}")
 
 
-st.title(t("deep.title"))
-st.caption(t("deep.caption"))
-controls.show_notices()
-name = st.session_state[controls.MODEL]
+name, text, size = controls.page_top(t("deep.title"), t("deep.caption"), more=what_is_deep)
 spec = loaders.get_model(name).spec
-size = controls.figure_scale()
-deep = [m for m in DEEP_MODELS if m in loaders.model_names()]
-if spec.layers == 1 and not spec.bidirectional:
-    st.info(t("deep.one_layer", name=controls.md_escape(name)), icon="🧱")
-    for target, column in zip(deep, st.columns(max(len(deep), 1))):
-        column.button(t("deep.open", model=target, what=t(DEEP_MODELS[target])), on_click=switch, args=(target,),
-                      key=f"open_{target}", width="stretch")
-if spec.bidirectional:
-    st.markdown(t("deep.explain.directions"))
-if spec.layers > 1:
-    st.markdown(t("deep.explain.layers"))
-text = controls.usable_text(controls.sentence_box(name))
 if text:
     controls.token_chips(loaders.get_trace(name, text), loaders.get_model(name).vocab)
     stepper(name, text, draw)

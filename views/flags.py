@@ -4,43 +4,32 @@ import streamlit as st
 from rnnviz.analysis.flags import FLAG_CONCEPTS
 from rnnviz.figures import flags as figs
 from rnnviz.figures import theme
-from rnnviz.i18n import t
+from rnnviz.i18n import known, t
 from rnnviz.text import tokenize
-from rnnviz.ui import controls, loaders, share, units
+from rnnviz.ui import controls, keys, loaders, share, units
 from rnnviz.ui.stepper import chart
 
 
 def gates_caption(cell: str, triggered: bool, backward: bool) -> str:
-    """What the shading marks, what to look for in this cell's gates (flags.gate_hint.lstm/gru/rnn)
-    and the caveat that real networks rarely keep one tidy flag per idea."""
-    parts = [t("flags.shaded_trigger" if triggered else "flags.shaded_change"), t(f"flags.gate_hint.{cell}")]
+    """What the shading marks, what to look for in this cell's gates (flags.gate_hint.<kind>, where
+    the catalogue has a hint for the kind) and the caveat that real networks rarely keep one tidy
+    flag per idea."""
+    hint = f"flags.gate_hint.{cell}"
+    parts = [t("flags.shaded_trigger" if triggered else "flags.shaded_change")] + ([t(hint)] if known(hint) else [])
     if backward:
         parts.append(t("flags.backward_note"))
     return " ".join(parts + [t("flags.real_networks")])
 
 
-def changes_text(changes) -> str:
-    """One line per token whose prediction the clamp changed; the tokens and words escaped."""
-    lines = [t("flags.change", step=step, token=controls.md_escape(tok), was=controls.md_escape(was),
-               p=f"{p:.0%}", now=controls.md_escape(now), q=f"{q:.0%}")
-             for step, tok, was, p, now, q in changes]
-    return "  \n".join(lines) or t("flags.no_change")
-
-
-st.title(t("flags.title"))
-st.caption(t("flags.intro"))
-name = st.session_state[controls.MODEL]
-model = loaders.get_model(name)
-spec, card, task = model.spec, loaders.card(name), controls.task_of(name)
-controls.show_notices()
-text = controls.usable_text(controls.sentence_box(name))
-size = controls.figure_scale()
+name, text, size = controls.page_top(t("flags.title"), t("flags.intro"))
+spec, card, task = loaders.get_model(name).spec, loaders.card(name), controls.task_of(name)
 if text:
     units.read_link(spec)                     # a unit the link asks for, checked once a sentence is read
     controls.show_notices()
     trace = loaders.get_trace(name, text)
     st.header(t("flags.find_header"), divider="gray")
-    st.markdown(t("flags.find_intro", state=theme.STATE_LABELS[figs.flag_kind(trace)]))
+    state = trace.cell_kind.flag_state
+    st.markdown(t("flags.find_intro", state=theme.state_label(state)))
     concept, word = units.concept_picker(FLAG_CONCEPTS.get(task, ()), task)
     ranking = loaders.flag_ranking(name, concept, word) if concept != units.WORD_CHOICE or word else []
     starred = units.card_units(card, spec, concept)
@@ -53,10 +42,10 @@ if text:
         left, right = st.columns([2, 3])
         with left:
             units.clickable(figs.unit_ranking_figure(ranking, spec.layers, spec.directions, marked=starred,
-                                                     selected=unit, state=figs.flag_kind(trace), scale=size), "flag_ranking", spec)
+                                                     selected=unit, state=state, scale=size), keys.FLAG_RANKING, spec)
         with right:
             best = list(dict.fromkeys([unit] + [s.key for s in ranking[:4]]))
-            units.clickable(figs.flag_lines_figure(trace, best, mark, selected=unit, scale=size), "flag_lines", spec)
+            units.clickable(figs.flag_lines_figure(trace, best, mark, selected=unit, scale=size), keys.FLAG_LINES, spec)
     st.subheader(t("flags.gates_subheader", unit=units.name_of(spec, unit)))
     chart(figs.unit_gates_figure(trace, unit, figs.biggest_change(trace, unit) if mark is None else mark, scale=size),
           "flag_gates", download=True)
@@ -68,7 +57,7 @@ if text:
     if tokenize(text_a) and tokenize(text_b):
         pair = loaders.flag_pair(name, text_a, text_b)
         for kind in ["flag", "hidden"] if pair.state == "cell" else ["flag"]:
-            units.clickable(figs.pair_diff_figure(pair, kind, selected=unit, scale=size), f"pair_{kind}", spec)
+            units.clickable(figs.pair_diff_figure(pair, kind, selected=unit, scale=size), keys.pair_chart(kind), spec)
         biggest = ", ".join(f"{units.name_of(spec, r[:3])} ({r[3]:.2f})" for r in pair.ranking[:3])
         st.caption(t("flags.biggest", units=biggest))
     else:
@@ -80,7 +69,7 @@ if text:
     after = loaders.get_trace(name, text, clamp={unit: value})
     chart(figs.clamp_effect_figure(trace, after, f"{units.name_of(spec, unit)} = {value:+.2f}", scale=size),
           "clamp_effect", download=True)
-    st.markdown(changes_text(figs.prediction_changes(trace, after)))
+    st.markdown(units.changes_text(figs.prediction_changes(trace, after)))
     rates = loaders.flag_flip_rates(name, concept, unit) if concept != units.WORD_CHOICE and ranking else None
     if rates is not None:
         mine, chance = st.columns(2)

@@ -3,7 +3,7 @@ import streamlit as st
 
 from rnnviz import export, figures
 from rnnviz.i18n import t
-from rnnviz.ui import controls, live, loaders, share, teacher
+from rnnviz.ui import controls, keys, live, loaders, share, teacher
 from rnnviz.ui.stepper import chart
 
 name, text, size = controls.page_top(t("step.title"), t("step.intro"))
@@ -31,8 +31,8 @@ def at_cursor() -> None:
                       direction=where[1])
     if controls.teaching():
         teacher.predict_then_reveal(name, text, trace, step)
-    kinds = [k for k in FIGURES if k != "cell" or trace.cell is not None]
-    if st.toggle(t("step.as_figures"), key="as_figures", help=t("step.as_figures_help")):
+    kinds = [k for k in FIGURES if k != "cell" or trace.cell_kind.carries_cell]
+    if st.toggle(t("step.as_figures"), key=keys.AS_FIGURES, help=t("step.as_figures_help")):
         for kind in kinds:
             chart(FIGURES[kind](trace, step, where), kind, download=True)
     else:
@@ -40,8 +40,9 @@ def at_cursor() -> None:
             for kind in kinds:                        # each built only when its button is clicked
                 st.download_button(
                     f"HTML · {t(f'step.part.{kind}')}",
-                    lambda k=kind: export.figure_html(FIGURES[k](trace, step, where)), f"rnnviz-{kind}.html", mime="text/html", on_click="ignore", key=f"{kind}_html",
-                    type="tertiary", icon=":material/download:", help=t("step.html_help"))
+                    lambda k=kind: export.figure_html(FIGURES[k](trace, step, where)), f"rnnviz-{kind}.html",
+                    mime="text/html", on_click="ignore", key=keys.html_download(kind), type="tertiary",
+                    icon=":material/download:", help=t("step.html_help"))
     share.share(trace, name)
 
 
@@ -49,6 +50,6 @@ if text:
     trace = loaders.get_trace(name, text)
     controls.token_chips(trace, loaders.get_model(name).vocab)
     at_cursor()
-    best, p = figures.final_prediction(trace, top=1)[0]
-    what = t("step.final_next_word") if controls.predicts_next_word(name) else t("step.final_prediction")
+    best, p = trace.top_predictions(top=1)[0]
+    what = t("step.final_next_word") if trace.predicts_next_word else t("step.final_prediction")
     st.metric(t("step.final", what=what, p=f"{p:.0%}"), best)

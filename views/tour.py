@@ -1,15 +1,9 @@
 """Guided tour (the landing page): the lesson's ideas in order, each live on the student's sentence."""
-import streamlit as st
-
 from rnnviz.i18n import t
 from rnnviz.ui import controls, loaders, share, tour
 
-st.title(t("tour.title"))
-st.caption(t("tour.intro"))
-controls.show_notices()
-controls.keep_step()
-name = st.session_state[controls.MODEL]
-text = controls.usable_text(controls.sentence_box(name))
+controls.keep_step()                # no cursor here: a link's step waits for the next page's
+name, text, _ = controls.page_top(t("tour.title"), t("tour.intro"))
 if text:
     for number, (key, heading, words, page) in enumerate(tour.sections(), start=1):
         tour.section(number, key, heading, words, page, name, text)

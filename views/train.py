@@ -7,22 +7,18 @@ from rnnviz.figures import flags as flag_figs
 from rnnviz.figures import gradients as grad_figs
 from rnnviz.figures.training import training_curves_figure
 from rnnviz.i18n import t
-from rnnviz.ui import controls, loaders, make
+from rnnviz.ui import controls, keys, loaders, make
 from rnnviz.ui.stepper import chart
 
-st.title(t("train.title"))
-st.caption(t("train.intro"))
-controls.show_notices()
 job = make.current_job()
 if make.collect(job):
     st.rerun()                                   # the sidebar picker now lists the new model
-name = st.session_state[controls.MODEL]
-text = controls.usable_text(controls.sentence_box(name))
+name, text, _ = controls.page_top(t("train.title"), t("train.intro"))
 
 st.header(t("train.settings"), divider="gray")
 running = job is not None and job.running
 make.settings_panel(disabled=running)
-st.button(t("train.start"), on_click=make.start, disabled=running, type="primary", key="make_start",
+st.button(t("train.start"), on_click=make.start, disabled=running, type="primary", key=keys.START,
           icon=":material/model_training:")
 
 st.header(t("train.training"), divider="gray")
@@ -45,12 +41,12 @@ if job is not None and job.name is not None and job.snapshots:
             chart(grad_figs.gradient_curves_figure({"snapshot": trace}), "scrub_gradient")
         concepts = FLAG_CONCEPTS.get(job.task, ())
         if concepts:
-            concept = st.selectbox(t("train.concept"), concepts, key=make.CONCEPT,
+            concept = st.selectbox(t("train.concept"), concepts, key=keys.TRAIN_CONCEPT,
                                    format_func=make.labelled(concepts, lambda c: t(f"train.concept.{c}")))
             ranking = loaders.snapshot_ranking(job, index, concept)
             spec = job.result.model.spec
             if ranking:
                 chart(flag_figs.unit_ranking_figure(ranking, spec.layers, spec.directions,
-                                                    state=flag_figs.flag_kind(trace)), "scrub_flags")
+                                                    state=trace.cell_kind.flag_state), "scrub_flags")
             else:
                 st.info(t("train.no_ranking"), icon="🔎")

@@ -3,36 +3,35 @@ import streamlit as st
 
 from rnnviz import figures
 from rnnviz.i18n import t
-from rnnviz.ui import controls, loaders, make
+from rnnviz.registry import POOLINGS, cell_kind
+from rnnviz.ui import controls, keys, loaders, make
 from rnnviz.ui.stepper import chart
 
-st.title(t("your_model.title"))
-st.caption(t("your_model.intro"))
-st.code(make.NOTEBOOK_CODE, language="python")
-controls.show_notices()
 
-weights_col, vocab_col = st.columns(2)
-weights_col.file_uploader(t("your_model.weights"), type=["pt", "pth"], key=make.WEIGHTS_FILE,
-                          help=t("your_model.weights_help"))
-vocab_col.file_uploader(t("your_model.vocab"), type=["txt"], key=make.VOCAB_FILE,
-                        help=t("your_model.vocab_help"))
-cell_col, pooling_col, labels_col = st.columns(3)
-cell = cell_col.selectbox(t("make.cell"), ["lstm", "rnn", "gru"], key=make.LESSON_CELL, format_func=str.upper)
-choices = list(make.LESSON_POOLING_CHOICES)
-pooling_col.radio(t("your_model.pooling"), choices, horizontal=True, key=make.LESSON_POOLING + cell,
-                  index=choices.index(make.LESSON_POOLING_DEFAULT[cell]),
-                  format_func=make.labelled(choices, make.pooling_label), help=t("your_model.pooling_help"))
-labels_col.text_input(t("your_model.labels"), make.DEFAULT_LABELS, key=make.LESSON_LABELS)
-st.button(t("your_model.open"), on_click=make.open_upload, type="primary", key="lesson_open", icon=":material/upload_file:")
+def upload_form(_name: str) -> None:
+    """The notebook's two lines, the two files, how the classifier reads, and what opening them did."""
+    st.code(make.NOTEBOOK_CODE, language="python")
+    weights_col, vocab_col = st.columns(2)
+    weights_col.file_uploader(t("your_model.weights"), type=["pt", "pth"], key=keys.WEIGHTS_FILE,
+                              help=t("your_model.weights_help"))
+    vocab_col.file_uploader(t("your_model.vocab"), type=["txt"], key=keys.VOCAB_FILE,
+                            help=t("your_model.vocab_help"))
+    cell_col, pooling_col, labels_col = st.columns(3)
+    cell = make.cell_picker(cell_col, t("make.cell"), keys.LESSON_CELL)
+    pooling_col.radio(t("your_model.pooling"), POOLINGS, horizontal=True, key=keys.lesson_pooling(cell),
+                      index=POOLINGS.index(cell_kind(cell).lesson_pooling),
+                      format_func=make.labelled(POOLINGS, make.pooling_label), help=t("your_model.pooling_help"))
+    labels_col.text_input(t("your_model.labels"), make.DEFAULT_LABELS, key=keys.LESSON_LABELS)
+    st.button(t("your_model.open"), on_click=make.open_upload, type="primary", key=keys.LESSON_OPEN,
+              icon=":material/upload_file:")
+    outcome = st.session_state.get(keys.LESSON_RESULT)
+    if outcome and outcome[0] == "error":
+        st.error(t("your_model.could_not_open", detail=make.problem_text(outcome[1], controls.md_escape)), icon="⚠️")
+    elif outcome:
+        st.success(t("your_model.opened", name=controls.md_escape(outcome[1])), icon="✅")
 
-outcome = st.session_state.get(make.LESSON_RESULT)
-if outcome and outcome[0] == "error":
-    st.error(t("your_model.could_not_open", detail=make.problem_text(outcome[1], controls.md_escape)), icon="⚠️")
-elif outcome:
-    st.success(t("your_model.opened", name=controls.md_escape(outcome[1])), icon="✅")
 
-name = st.session_state[controls.MODEL]
-text = controls.usable_text(controls.sentence_box(name))
+name, text, _ = controls.page_top(t("your_model.title"), t("your_model.intro"), more=upload_form)
 if text:
     model = loaders.get_model(name)
     if controls.task_of(name) == "lesson":
@@ -45,5 +44,5 @@ if text:
     trace = loaders.get_trace(name, text)
     controls.token_chips(trace, model.vocab)
     chart(figures.state_heatmap_figure(trace, "hidden"), "hidden")
-    best, p = figures.final_prediction(trace, top=1)[0]
+    best, p = trace.top_predictions(top=1)[0]
     st.metric(t("your_model.prediction", sure=f"{p:.0%}"), best)

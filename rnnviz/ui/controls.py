@@ -1,32 +1,25 @@
-"""Widgets every page shares, their session-state keys, and the URL that restores a view.
+"""Widgets every page shares, the opening every page starts with, and the URL that restores a view.
 
 A view is a link: `text`, `model` and `step` live in the URL (widgets bound with
 bind="query-params"). A malformed value falls back to the default, with a notice that says so.
+The keys, of the session and of the URL, are in keys.py.
 """
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Callable
 
 import streamlit as st
 
+from rnnviz import tasks
 from rnnviz.errors import RnnvizError
 from rnnviz.i18n import known, t
 from rnnviz.text import MAX_CHARS, MAX_TOKENS, tokenize
-from rnnviz.ui import loaders
+from rnnviz.ui import keys, loaders
 
-TEXT, MODEL, STEP, PLAY = "text", "model", "step", "play"     # session-state keys (and URL names)
-TEACHER = "teacher"     # teacher mode: session-state key and URL name (teacher=1)
-REVEALED, IDEA_PICK = "revealed", "idea_pick"
 TEACHER_SCALE = 1.5     # figure scale on a projector (theme.base_layout grows fonts and heights)
 IDEAS = ("order", "unrolling", "negation", "vanishing", "flags", "gru", "bidirectional", "multilayer")
-NOTICES = "notices"
-LAST_TASK, LAST_PAGE = "last_task", "last_page"
-VIEW = "view_"          # prefix: the last value a page showed, handed to the next page's widget
 DEFAULT_MODEL = "story-lstm"
-EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "examples.json"
 TASKS = ("story", "sentiment", "recall", "lesson")     # the model picker's order
 
 
@@ -40,25 +33,14 @@ def idea_title(idea: str) -> str:
     return t(f"controls.idea.{idea}") if idea in IDEAS else idea
 
 
-def __getattr__(name: str):
-    """TASK_TITLES {task: title} and IDEA_TITLES {idea: title}, in the language of the moment
-    (PEP 562: read as controls.TASK_TITLES at each use, never stored at import)."""
-    if name == "TASK_TITLES":
-        return {task: task_title(task) for task in TASKS}
-    if name == "IDEA_TITLES":
-        return {idea: idea_title(idea) for idea in IDEAS}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-@lru_cache(maxsize=1)
 def examples() -> dict:
-    """Prepared sentences: {"tasks": {task: [...]}, "ideas": {idea: [...]}}."""
-    return json.loads(EXAMPLES.read_text(encoding="utf-8"))
+    """Prepared sentences: {"tasks": {task: [...]}, "ideas": {idea: [...]}} (rnnviz.tasks.prepared)."""
+    return tasks.prepared()
 
 
 def notice(message: str) -> None:
     """Queue a friendly message for the top of the page (shown once)."""
-    queue = st.session_state.setdefault(NOTICES, [])
+    queue = st.session_state.setdefault(keys.NOTICES, [])
     if message not in queue:
         queue.append(message)
 
@@ -66,7 +48,7 @@ def notice(message: str) -> None:
 def show_notices() -> None:
     """The queued notices. They quote links and files, so each is shown as literal text (a
     notice is a plain sentence: catalogue texts queued here carry no markdown of their own)."""
-    for message in st.session_state.pop(NOTICES, []):
+    for message in st.session_state.pop(keys.NOTICES, []):
         st.info(md_escape(message), icon="ℹ️")
 
 
@@ -77,15 +59,16 @@ def enter_page(page_id: str) -> None:
     value from one page's widget to the next, so it is copied here, once per switch (copying on
     every run would overwrite what the student has just typed).
     """
-    if st.session_state.get(LAST_PAGE, page_id) != page_id:
-        for key in (TEXT, STEP):
-            if VIEW + key in st.session_state:
-                st.session_state[key] = st.session_state[VIEW + key]
-    st.session_state[LAST_PAGE] = page_id
+    if st.session_state.get(keys.LAST_PAGE, page_id) != page_id:
+        for key in (keys.TEXT, keys.STEP):
+            if keys.view(key) in st.session_state:
+                st.session_state[key] = st.session_state[keys.view(key)]
+    st.session_state[keys.LAST_PAGE] = page_id
 
 
-def page_top(title: str, intro: str) -> tuple[str, str | None, float]:
-    """Every page's opening: its title and introduction, the notices, and the sentence box.
+def page_top(title: str, intro: str, more: Callable[[str], None] | None = None) -> tuple[str, str | None, float]:
+    """Every page's opening: its title and introduction, the notices, `more(model name)` (what a
+    page says before its sentence box, if anything), and the sentence box.
 
     Returns the model's name, the sentence (None, after a friendly message, if there is nothing
     to read) and the figure scale (larger in teacher mode).
@@ -93,7 +76,9 @@ def page_top(title: str, intro: str) -> tuple[str, str | None, float]:
     st.title(title)
     st.caption(intro)
     show_notices()
-    name = st.session_state[MODEL]
+    name = st.session_state[keys.MODEL]
+    if more is not None:
+        more(name)
     return name, usable_text(sentence_box(name)), figure_scale()
 
 
@@ -114,11 +99,11 @@ def model_picker() -> str | None:
     if not names:
         st.error(t("controls.no_models"), icon="📦")
         return None
-    asked = st.query_params.get(MODEL)
+    asked = st.query_params.get(keys.MODEL)
     if asked is not None and asked not in names:
         notice(t("controls.model_not_here", asked=asked[:40], fallback=DEFAULT_MODEL))
     default = names.index(DEFAULT_MODEL) if DEFAULT_MODEL in names else 0
-    name = st.sidebar.selectbox(t("controls.model_label"), names, index=default, key=MODEL,
+    name = st.sidebar.selectbox(t("controls.model_label"), names, index=default, key=keys.MODEL,
                                 bind="query-params", help=t("controls.model_help"))
     st.sidebar.caption(task_title(task_of(name)) + " — " + model_description(name))
     try:
@@ -138,15 +123,15 @@ def model_description(name: str) -> str:
 def sentence_box(model_name: str) -> str:
     """The sentence and one-click examples for the model's task. Returns the text as typed."""
     prepared = examples()["tasks"].get(task_of(model_name), [])
-    if TEXT not in st.session_state and TEXT not in st.query_params:
-        st.session_state[TEXT] = prepared[0]
+    if keys.TEXT not in st.session_state and keys.TEXT not in st.query_params:
+        st.session_state[keys.TEXT] = prepared[0]
     _follow_task(task_of(model_name), prepared)
-    text = st.text_area(t("controls.sentence_label"), key=TEXT, bind="query-params", max_chars=MAX_CHARS,
+    text = st.text_area(t("controls.sentence_label"), key=keys.TEXT, bind="query-params", max_chars=MAX_CHARS,
                         height=68, placeholder=t("controls.sentence_placeholder",
                                                  example="alice says the movie was good ."))
-    st.session_state[VIEW + TEXT] = text
+    st.session_state[keys.view(keys.TEXT)] = text
     if prepared:
-        st.pills(t("controls.examples_label"), prepared, key="example_pick", on_change=_use_example,
+        st.pills(t("controls.examples_label"), prepared, key=keys.EXAMPLE_PICK, on_change=_use_example,
                  label_visibility="collapsed", selection_mode="single")
     if teaching():
         idea_pills()
@@ -159,8 +144,8 @@ def idea_pills() -> None:
     for idea, sentences in examples()["ideas"].items():
         for sentence in sentences:
             firsts.setdefault(sentence, idea)
-    st.pills(t("controls.ideas_label"), list(firsts), key=IDEA_PICK, on_change=_use_example, args=(IDEA_PICK,),
-             format_func=lambda s: f"{idea_title(firsts[s])}: {_short(s)}",
+    st.pills(t("controls.ideas_label"), list(firsts), key=keys.IDEA_PICK, on_change=_use_example,
+             args=(keys.IDEA_PICK,), format_func=lambda s: f"{idea_title(firsts[s])}: {_short(s)}",
              selection_mode="single")
 
 
@@ -171,36 +156,37 @@ def _short(sentence: str, words: int = 5) -> str:
 
 def _follow_task(task: str, prepared: list[str]) -> None:
     """A new task's model gets that task's example, unless the sentence is the student's own."""
-    before = st.session_state.get(LAST_TASK)
-    st.session_state[LAST_TASK] = task
-    if before and before != task and prepared and st.session_state.get(TEXT) in examples()["tasks"].get(before, []):
-        st.session_state[TEXT] = prepared[0]
+    before = st.session_state.get(keys.LAST_TASK)
+    st.session_state[keys.LAST_TASK] = task
+    ours = st.session_state.get(keys.TEXT) not in examples()["tasks"].get(before, [])
+    if before and before != task and prepared and not ours:
+        st.session_state[keys.TEXT] = prepared[0]
 
 
-def _use_example(key: str = "example_pick") -> None:
+def _use_example(key: str = keys.EXAMPLE_PICK) -> None:
     picked = st.session_state.get(key)
     if picked:
-        st.session_state[TEXT] = picked
-        st.session_state[STEP] = 0
+        st.session_state[keys.TEXT] = picked
+        st.session_state[keys.STEP] = 0
         st.session_state[key] = None
 
 
 def keep_step() -> None:
     """A page without a cursor keeps a valid `step` from its link for the next page's cursor."""
-    asked = st.query_params.get(STEP)
-    if STEP not in st.session_state and asked is not None and asked.isdigit():
-        st.session_state[VIEW + STEP] = int(asked)
+    asked = st.query_params.get(keys.STEP)
+    if keys.STEP not in st.session_state and asked is not None and asked.isdigit():
+        st.session_state[keys.view(keys.STEP)] = int(asked)
 
 
 # ---- teacher mode ----------------------------------------------------------------------------
 
 def asked_for_teacher() -> bool:
-    return st.query_params.get(TEACHER, "").lower() in ("1", "true", "yes", "on")
+    return st.query_params.get(keys.TEACHER, "").lower() in ("1", "true", "yes", "on")
 
 
 def teaching() -> bool:
     """Teacher mode is on (before the toggle's first run: the link asks for it)."""
-    return bool(st.session_state[TEACHER]) if TEACHER in st.session_state else asked_for_teacher()
+    return bool(st.session_state[keys.TEACHER]) if keys.TEACHER in st.session_state else asked_for_teacher()
 
 
 def figure_scale() -> float:
@@ -223,24 +209,24 @@ def cursor(steps: int, where=None) -> int:
     """The token cursor t = 0 … T−1, counted from 0 as the lesson numbers tokens x_0 … x_n: the
     session's, else the link's `step`; a malformed or out-of-range link value ("2.5", "abc", "99")
     falls back to token 0 with a notice (in `where`, default the page). Kept inside the sentence."""
-    if STEP not in st.session_state:
-        asked = st.query_params.get(STEP)
+    if keys.STEP not in st.session_state:
+        asked = st.query_params.get(keys.STEP)
         valid = asked is not None and asked.isdigit() and int(asked) < steps
-        st.session_state[STEP] = int(asked) if valid else 0
+        st.session_state[keys.STEP] = int(asked) if valid else 0
         if asked is not None and not valid:
             (where or st).info(t("controls.step_not_here", asked=md_escape(asked[:12]), last=steps - 1), icon="ℹ️")
-    st.session_state[STEP] = min(max(0, int(st.session_state[STEP])), steps - 1)
-    return st.session_state[STEP]
+    st.session_state[keys.STEP] = min(max(0, int(st.session_state[keys.STEP])), steps - 1)
+    return st.session_state[keys.STEP]
 
 
 def remember_step(step: int) -> None:
     """The step goes to the URL (by hand, not bound: a bound widget would round "2.5") and to the
     next page's cursor."""
     if step:
-        st.query_params[STEP] = str(step)
+        st.query_params[keys.STEP] = str(step)
     else:
-        st.query_params.pop(STEP, None)
-    st.session_state[VIEW + STEP] = step
+        st.query_params.pop(keys.STEP, None)
+    st.session_state[keys.view(keys.STEP)] = step
 
 
 def step_slider(steps: int) -> int:
@@ -248,14 +234,14 @@ def step_slider(steps: int) -> int:
     cursor(steps, where=st.empty())
     step = 0
     if steps > 1:
-        step = st.slider(t("controls.step_label"), 0, steps - 1, key=STEP, help=t("controls.step_help"))
+        step = st.slider(t("controls.step_label"), 0, steps - 1, key=keys.STEP, help=t("controls.step_help"))
     remember_step(step)
     return step
 
 
 def move(delta: int, steps: int) -> None:
     """Button callback: move the cursor, wrapping around at both ends."""
-    st.session_state[STEP] = (st.session_state.get(STEP, 0) + delta) % steps
+    st.session_state[keys.STEP] = (st.session_state.get(keys.STEP, 0) + delta) % steps
 
 
 def step_buttons(steps: int) -> None:
@@ -287,12 +273,8 @@ def token_chips(trace, vocab) -> None:
         st.text(" ".join(words))
 
 
-def predicts_next_word(name: str) -> bool:
-    """True when the model's head is a language model (it guesses the next word), not a classifier."""
-    return loaders.get_model(name).spec.head == "lm"
-
-
 def head_label(name: str) -> str:
     """What the last state feeds, in the lesson's words and the current language ("next word",
-    "classifier"): a label to show, not to compare (ask `predicts_next_word` instead)."""
-    return t("fig.common.next_word") if predicts_next_word(name) else t("fig.common.classifier")
+    "classifier"): a label to show, not to compare (ask the model's `spec.head_kind` instead)."""
+    next_word = loaders.get_model(name).spec.head_kind.next_word
+    return t("fig.common.next_word") if next_word else t("fig.common.classifier")

@@ -9,8 +9,7 @@ import streamlit as st
 
 from rnnviz.i18n import DEFAULT, LANGUAGES, t, use_language
 from rnnviz.ui.controls import notice
-
-LANG = "lang"           # session-state key and URL name
+from rnnviz.ui.keys import LANG
 
 
 def _current() -> str:

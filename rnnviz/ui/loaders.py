@@ -6,16 +6,21 @@ live in that student's session (see `session_models`) and are cached there.
 """
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
 import streamlit as st
 
 import rnnviz
 from rnnviz.checkpoints import MODELS_DIR, read_card
 from rnnviz.errors import RnnvizError
 from rnnviz.model import Model
+from rnnviz.registry import CELL_KINDS
 from rnnviz.trace import Trace
+from rnnviz.ui import keys
 
-SESSION_MODELS = "session_models"        # name -> Model, this session's own models
-SESSION_TRACES = "session_traces"        # (name, text, target, clamp) -> Trace
+Value = TypeVar("Value")
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,7 +55,21 @@ def _bundled_trace(name: str, text: str, target, clamp: tuple) -> Trace:
 
 
 def session_models() -> dict[str, Model]:
-    return st.session_state.setdefault(SESSION_MODELS, {})
+    return st.session_state.setdefault(keys.SESSION_MODELS, {})
+
+
+def session_cached(store: str, key: tuple, compute: Callable[[], Value], limit: int = 64) -> Value:
+    """`compute()`, once per `key`, kept in this session's `store` (a keys.SESSION_* dict).
+
+    For what is computed from a session's own models: st.cache_data is shared by every session
+    and cannot hash a model. A full store (more than `limit` entries) starts again empty.
+    """
+    cache = st.session_state.setdefault(store, {})
+    if key not in cache:
+        if len(cache) > limit:
+            cache.clear()
+        cache[key] = compute()
+    return cache[key]
 
 
 def model_names() -> list[str]:
@@ -73,24 +92,18 @@ def get_trace(name: str, text: str, target=None, clamp: dict | None = None) -> T
     key_clamp = tuple(sorted((clamp or {}).items()))
     if name not in session_models():
         return _bundled_trace(name, text, target, key_clamp)
-    cache = st.session_state.setdefault(SESSION_TRACES, {})
-    key = (name, id(session_models()[name]), text, target, key_clamp)
-    if key not in cache:
-        if len(cache) > 64:
-            cache.clear()
-        cache[key] = rnnviz.trace(session_models()[name], text, target=target, clamp=dict(key_clamp))
-    return cache[key]
+    model = session_models()[name]
+    return session_cached(keys.SESSION_TRACES, (name, id(model), text, target, key_clamp),
+                          lambda: rnnviz.trace(model, text, target=target, clamp=dict(key_clamp)))
 
 
 # ---- labs: a task's three cells, untrained cells, gate saturation over a probe set ------------
 
-CELL_ORDER = ("rnn", "gru", "lstm")
-
-
 def task_models(name: str) -> list[str]:
-    """The bundled `<task>-rnn`, `-gru`, `-lstm` of `name`'s task, if `name` is one of them; else [name]."""
+    """The bundled `<task>-<cell>` of `name`'s task for every cell kind, in the registry's order
+    (`-rnn`, `-gru`, `-lstm`), if `name` is one of them; else [name]."""
     task = card(name).get("task")
-    trio = [f"{task}-{cell}" for cell in CELL_ORDER if f"{task}-{cell}" in bundled_cards()]
+    trio = [f"{task}-{cell}" for cell in CELL_KINDS if f"{task}-{cell}" in bundled_cards()]
     return trio if name in trio else [name]
 
 
@@ -103,15 +116,17 @@ def untrained(cell: str, scale: float, nonlinearity: str = "tanh", forget_bias: 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def untrained_trace(cell: str, scale: float, nonlinearity: str, forget_bias: float, text: str) -> Trace:
-    """The untrained model's Trace of `text`, L = log p(the class it finds less likely).
+    """The untrained model's Trace of `text` (analysis.gradients.lab_trace: L = log p of the
+    class it finds least likely)."""
+    from rnnviz.analysis.gradients import lab_trace
+    return lab_trace(untrained(cell, scale, nonlinearity, forget_bias), text)
 
-    An untrained head may be so sure of its favourite class that log p of it has no slope at
-    all (p = 1.0 exactly when the state explodes); the other class's log-probability always has.
-    """
-    from rnnviz.trace import read
-    model = untrained(cell, scale, nonlinearity, forget_bias)
-    least = model.labels[int(read(model, text).probs[-1].argmin())]
-    return rnnviz.trace(model, text, target=least)
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def untrained_radius(cell: str, scale: float, nonlinearity: str, forget_bias: float) -> float:
+    """ρ(W_hh) of the untrained model's first layer (analysis.gradients.recurrent_radius)."""
+    from rnnviz.analysis.gradients import recurrent_radius
+    return recurrent_radius(untrained(cell, scale, nonlinearity, forget_bias))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -130,9 +145,6 @@ def gate_saturation(name: str, text: str) -> dict:
 
 
 # ---- labs: flags (probe set, unit rankings, clamp flip rates, minimal pairs) -----------------
-
-SESSION_FLAGS = "session_flags"          # (name, id(model), what...) -> result, a session's own models
-
 
 @st.cache_resource(show_spinner=False)
 def flag_probe(task: str) -> tuple:
@@ -178,13 +190,9 @@ def _bundled_flags(name: str, what: tuple):
 def _flags_of(name: str, what: tuple):
     if name not in session_models():
         return _bundled_flags(name, what)
-    cache = st.session_state.setdefault(SESSION_FLAGS, {})
-    key = (name, id(session_models()[name]), what)
-    if key not in cache:
-        if len(cache) > 64:
-            cache.clear()
-        cache[key] = _flags(session_models()[name], card(name).get("task", ""), what)
-    return cache[key]
+    model = session_models()[name]
+    return session_cached(keys.SESSION_FLAGS, (name, id(model), what),
+                          lambda: _flags(model, card(name).get("task", ""), what))
 
 
 def flag_ranking(name: str, concept: str, word: str | None = None) -> list:
@@ -206,8 +214,16 @@ def flag_pair(name: str, text_a: str, text_b: str):
 
 # ---- make: training data, and the snapshots of a session's training job ------------------------
 
-SESSION_SNAPSHOTS = "session_snapshots"  # (id(job), index, what...) -> Model | Trace | ranking
 SNAPSHOT_PROBE = 60                      # probe sentences for a snapshot's flag ranking (small: 10 snapshots)
+
+
+TRAINING_SLOTS = 2                       # jobs training at once, server-wide: keeps a class's server responsive
+
+
+@st.cache_resource(show_spinner=False)
+def training_slots() -> threading.BoundedSemaphore:
+    """The server's training slots, one semaphore shared by every session's training threads."""
+    return threading.BoundedSemaphore(TRAINING_SLOTS)
 
 
 @st.cache_resource(show_spinner=False)
@@ -218,13 +234,7 @@ def training_data(task: str):
 
 
 def _snapshot_cached(job, index: int, what: tuple, compute):
-    cache = st.session_state.setdefault(SESSION_SNAPSHOTS, {})
-    key = (id(job), index, what)
-    if key not in cache:
-        if len(cache) > 256:
-            cache.clear()
-        cache[key] = compute()
-    return cache[key]
+    return session_cached(keys.SESSION_SNAPSHOTS, (id(job), index, what), compute, limit=256)
 
 
 def snapshot_model(job, index: int) -> Model:

@@ -6,7 +6,7 @@ training loop inside the run. The page polls the job from a fragment (`live_pane
 so the curves grow while the student keeps using the page; Stop sets the job's Event, which
 train()'s `should_stop` reads before every step, and the model keeps what it has learnt.
 The thread never touches st.*; the finished model joins the session's models in a script run
-(`collect`). A server-wide semaphore lets at most TRAINING_SLOTS jobs train at once.
+(`collect`). A server-wide semaphore (loaders.training_slots) lets at most a few jobs train at once.
 
 The thread has no session, so it has no language either: what goes wrong there is kept as a
 `Problem` (a core module's message, or a catalogue key and its fields) and put into words by
@@ -14,43 +14,29 @@ The thread has no session, so it has no language either: what goes wrong there i
 """
 from __future__ import annotations
 
-import io
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import streamlit as st
-import torch
 
 from rnnviz import recipes
 from rnnviz import train as training
+from rnnviz.checkpoints import card_json, full_card, weights_bytes
 from rnnviz.errors import CheckpointError, RnnvizError
 from rnnviz.i18n import t
 from rnnviz.lesson import load_lesson_model
 from rnnviz.model import Model
-from rnnviz.tasks import get_task
+from rnnviz.registry import CELL_KINDS, POOLINGS, cell_kind, head_kind
+from rnnviz.tasks import TASKS, get_task
 from rnnviz.text import tokenize
-from rnnviz.ui import controls, loaders
-
-# Session-state keys (see controls.py for the shared ones).
-JOB = "make_job"
-SETTING = "make_"                      # prefix of the training settings' widget keys
-STOP = "make_stop"
-SNAPSHOT = "make_snapshot"
-CONCEPT = "make_concept"
-WEIGHTS_FILE, VOCAB_FILE = "lesson_weights", "lesson_vocab"
-LESSON_CELL, LESSON_LABELS = "lesson_cell", "lesson_labels"
-LESSON_POOLING = "lesson_pooling_"     # + cell: each cell kind has its own default pooling
-LESSON_RESULT = "lesson_result"        # ("ok", model name) | ("error", Problem)
+from rnnviz.ui import controls, keys, loaders
 
 CAPS = {"emb": 32, "hidden": 64, "layers": 2, "steps": 3000}   # keeps a class on one server responsive
-TRAINING_SLOTS = threading.BoundedSemaphore(2)                  # jobs training at once, server-wide
 SNAPSHOTS = 10                          # about one snapshot per 10 % of the steps
 POLL_SECONDS = 1.0
 MAX_VOCAB_BYTES = 8 * 2**20
-LESSON_POOLING_DEFAULT = {"lstm": "last", "gru": "last", "rnn": "mean"}
-LESSON_POOLING_CHOICES = ("last", "mean")
+DEFAULT_TASK, DEFAULT_CELL = "sentiment", "lstm"     # what the pickers open on
 DEFAULT_LABELS = "World, Sports, Business, Sci/Tech"
 NOTEBOOK_CODE = ('torch.save(net.state_dict(), "model.pt")\n'
                  'open("vocab.txt", "w").write("\\n".join(vocab.get_itos()))')
@@ -110,9 +96,9 @@ def _copy(model: Model) -> dict:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
 
 
-def _run(job: Job) -> None:
-    """The thread: wait for a slot, train, keep the final weights as the last snapshot."""
-    with TRAINING_SLOTS:
+def _run(job: Job, slots: threading.Semaphore) -> None:
+    """The thread: wait for one of the server's `slots`, train, keep the final weights as the last snapshot."""
+    with slots:
         job.started = True
         try:
             job.result = training.train(job.task, job.cell, data=job.data, progress=job.on_progress,
@@ -129,19 +115,25 @@ def _run(job: Job) -> None:
 # ---- the session's job -----------------------------------------------------------------------
 
 def current_job() -> Job | None:
-    return st.session_state.get(JOB)
+    return st.session_state.get(keys.JOB)
+
+
+def reads_both_ways(task: str) -> bool:
+    """Whether a model of `task` may read the text in both directions (a next-word model may not)."""
+    return head_kind(get_task(task).head).reads_future
 
 
 def settings() -> dict:
     """The training widgets' values as train() keywords (task and cell separate), capped."""
-    s = {k[len(SETTING):]: v for k, v in st.session_state.items() if isinstance(k, str) and k.startswith(SETTING)}
-    task, cell = s.get("task", "sentiment"), s.get("cell", "lstm")
+    s = {name: st.session_state[keys.setting(name)] for name in keys.SETTINGS if keys.setting(name) in st.session_state}
+    task, cell = s.get("task", DEFAULT_TASK), s.get("cell", DEFAULT_CELL)
+    forget_bias = float(s.get("forget_bias", 0.0)) if cell_kind(cell).forget_gate else 0.0
     options = {"seed": int(s.get("seed", 0)), "emb": min(int(s.get("emb", 16)), CAPS["emb"]),
                "hidden": min(int(s.get("hidden", 32)), CAPS["hidden"]),
                "layers": min(int(s.get("layers", 1)), CAPS["layers"]),
-               "bidirectional": bool(s.get("bidirectional")) and get_task(task).head != "lm",
+               "bidirectional": bool(s.get("bidirectional")) and reads_both_ways(task),
                "steps": min(int(s.get("steps", 300)), CAPS["steps"]), "lr": float(s.get("lr", 3e-3)),
-               "clip": float(s.get("clip", 1.0)), "forget_bias": float(s.get("forget_bias", 0.0)) if cell == "lstm" else 0.0}
+               "clip": float(s.get("clip", 1.0)), "forget_bias": forget_bias}
     return {"task": task, "cell": cell, "options": options}
 
 
@@ -152,9 +144,10 @@ def start() -> None:
         return
     s = settings()
     job = Job(s["task"], s["cell"], s["options"], data=loaders.training_data(s["task"]))
-    job.thread = threading.Thread(target=_run, args=(job,), daemon=True, name="rnnviz-train")
-    st.session_state[JOB] = job
-    st.session_state.pop(SNAPSHOT, None)          # the new job has its own snapshots
+    job.thread = threading.Thread(target=_run, args=(job, loaders.training_slots()), daemon=True,
+                                  name="rnnviz-train")
+    st.session_state[keys.JOB] = job
+    st.session_state.pop(keys.SNAPSHOT, None)     # the new job has its own snapshots
     job.thread.start()
 
 
@@ -183,18 +176,12 @@ def collect(job: Job | None) -> bool:
 
 def use_model(name: str) -> None:
     """Button callback: show `name` on every page (the sidebar picker's value)."""
-    st.session_state[controls.MODEL] = name
-
-
-def weights_bytes(model: Model) -> bytes:
-    buffer = io.BytesIO()
-    torch.save(model.state_dict(), buffer)
-    return buffer.getvalue()
+    st.session_state[keys.MODEL] = name
 
 
 def card_bytes(model: Model) -> bytes:
-    card = {**model.card, "spec": model.spec.to_dict(), "vocab": model.vocab.tokens}
-    return json.dumps(card, indent=1, ensure_ascii=False).encode("utf-8")
+    """The model card a download gives: the same JSON `checkpoints.save` writes beside the weights."""
+    return card_json(full_card(model)).encode("utf-8")
 
 
 # ---- the lesson notebook's model ---------------------------------------------------------------
@@ -215,26 +202,28 @@ def open_lesson_files(weights: bytes, vocab: bytes, cell: str, pooling: str, lab
 
 def open_upload() -> None:
     """Button callback: open the two uploaded files; the result (or its Problem) goes to LESSON_RESULT."""
-    weights, vocab = st.session_state.get(WEIGHTS_FILE), st.session_state.get(VOCAB_FILE)
+    state = st.session_state
+    weights, vocab = state.get(keys.WEIGHTS_FILE), state.get(keys.VOCAB_FILE)
     if weights is None or vocab is None:
-        st.session_state[LESSON_RESULT] = ("error", ("make.upload_both", {}))
+        state[keys.LESSON_RESULT] = ("error", ("make.upload_both", {}))
         return
-    cell = st.session_state.get(LESSON_CELL, "lstm")
-    pooling = st.session_state.get(LESSON_POOLING + cell, LESSON_POOLING_DEFAULT[cell])
+    cell = state.get(keys.LESSON_CELL, DEFAULT_CELL)
+    pooling = state.get(keys.lesson_pooling(cell), cell_kind(cell).lesson_pooling)
     try:
         model = open_lesson_files(weights.getvalue(), vocab.getvalue(), cell, pooling,
-                                  labels_from(st.session_state.get(LESSON_LABELS, DEFAULT_LABELS)))
+                                  labels_from(state.get(keys.LESSON_LABELS, DEFAULT_LABELS)))
     except CheckpointError as err:
-        st.session_state[LESSON_RESULT] = ("error", str(err))
+        state[keys.LESSON_RESULT] = ("error", str(err))
         return
     except Exception as err:  # noqa: BLE001 — never a traceback for a bad upload
-        st.session_state[LESSON_RESULT] = ("error", ("make.upload_failed", {"kind": type(err).__name__}))
+        state[keys.LESSON_RESULT] = ("error", ("make.upload_failed", {"kind": type(err).__name__}))
         return
     own = loaders.session_models()
     name = f"lesson-{cell}-{1 + sum(1 for n in own if n.startswith(f'lesson-{cell}-'))}"
-    model.card = {**model.card, "description": f"your lesson {cell.upper()} classifier, uploaded in this session"}
+    title = cell_kind(cell).title
+    model.card = {**model.card, "description": f"your lesson {title} classifier, uploaded in this session"}
     own[name] = model
-    st.session_state[LESSON_RESULT] = ("ok", name)
+    state[keys.LESSON_RESULT] = ("ok", name)
     use_model(name)
 
 
@@ -243,7 +232,7 @@ def lesson_summary(model: Model, text: str) -> dict:
     labels in the current language (the class names stay as the files have them)."""
     spec, tokens = model.spec, tokenize(text or "")
     known = sum(model.vocab.known(tokens))
-    found = {"cell": spec.cell.upper(), "layers": spec.layers, "directions": spec.directions,
+    found = {"cell": spec.cell_kind.title, "layers": spec.layers, "directions": spec.directions,
              "embedding": spec.emb_size, "hidden": spec.hidden_size, "vocabulary": len(model.vocab),
              "classes": ", ".join(spec.labels), "pooling": pooling_label(spec.pooling),
              "known": t("make.summary.known_of", known=known, total=len(tokens))
@@ -253,34 +242,41 @@ def lesson_summary(model: Model, text: str) -> dict:
 
 def pooling_label(pooling: str) -> str:
     """How a classifier reads its states: "the last state", "the mean of all states"."""
-    return t(f"make.pooling.{pooling}") if pooling in LESSON_POOLING_CHOICES else pooling
+    return t(f"make.pooling.{pooling}") if pooling in POOLINGS else pooling
 
 
 # ---- widgets -------------------------------------------------------------------------------------
 
+def cell_picker(where, label: str, key: str, disabled: bool = False) -> str:
+    """A cell kind, named as the lesson names it ("LSTM"), in the registry's order; LSTM first chosen."""
+    cells = list(CELL_KINDS)
+    return where.selectbox(label, cells, index=cells.index(DEFAULT_CELL), key=key, disabled=disabled,
+                           format_func=labelled(cells, lambda c: CELL_KINDS[c].title))
+
+
 def settings_panel(disabled: bool) -> None:
-    """Task, cell, sizes and optimiser settings (keys SETTING + train() keyword)."""
+    """Task, cell, sizes and optimiser settings (keys.setting(train() keyword))."""
+    key = keys.setting
     task_col, cell_col, seed_col = st.columns(3)
-    task = task_col.selectbox(t("make.task"), ["story", "sentiment", "recall"], index=1, key=SETTING + "task",
-                              format_func=controls.TASK_TITLES.get, disabled=disabled)
-    cell = cell_col.selectbox(t("make.cell"), ["rnn", "lstm", "gru"], index=1, key=SETTING + "cell",
-                              format_func=str.upper, disabled=disabled)
-    seed_col.number_input(t("make.seed"), 0, 9999, 0, key=SETTING + "seed", disabled=disabled)
+    task = task_col.selectbox(t("make.task"), TASKS, index=TASKS.index(DEFAULT_TASK), key=key("task"),
+                              format_func=labelled(TASKS, controls.task_title), disabled=disabled)
+    cell = cell_picker(cell_col, t("make.cell"), key("cell"), disabled)
+    seed_col.number_input(t("make.seed"), 0, 9999, 0, key=key("seed"), disabled=disabled)
     sizes = st.columns(4)
-    sizes[0].slider(t("make.emb"), 4, CAPS["emb"], 16, key=SETTING + "emb", disabled=disabled)
-    sizes[1].slider(t("make.hidden"), 4, CAPS["hidden"], 32, key=SETTING + "hidden", disabled=disabled)
-    sizes[2].slider(t("make.layers"), 1, CAPS["layers"], 1, key=SETTING + "layers", disabled=disabled)
-    sizes[3].checkbox(t("make.bidirectional"), key=SETTING + "bidirectional",
-                      disabled=disabled or get_task(task).head == "lm", help=t("make.bidirectional_help"))
+    sizes[0].slider(t("make.emb"), 4, CAPS["emb"], 16, key=key("emb"), disabled=disabled)
+    sizes[1].slider(t("make.hidden"), 4, CAPS["hidden"], 32, key=key("hidden"), disabled=disabled)
+    sizes[2].slider(t("make.layers"), 1, CAPS["layers"], 1, key=key("layers"), disabled=disabled)
+    sizes[3].checkbox(t("make.bidirectional"), key=key("bidirectional"),
+                      disabled=disabled or not reads_both_ways(task), help=t("make.bidirectional_help"))
     opt = st.columns(4)
-    opt[0].slider(t("make.steps"), 10, CAPS["steps"], 300, step=10, key=SETTING + "steps", disabled=disabled)
-    opt[1].select_slider(t("make.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], 3e-3, key=SETTING + "lr",
+    opt[0].slider(t("make.steps"), 10, CAPS["steps"], 300, step=10, key=key("steps"), disabled=disabled)
+    opt[1].select_slider(t("make.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], 3e-3, key=key("lr"),
                          format_func="{:g}".format, disabled=disabled)
     clips = [0.0, 0.25, 0.5, 1.0, 2.0, 5.0]
-    opt[2].select_slider(t("make.clip"), clips, 1.0, key=SETTING + "clip",
+    opt[2].select_slider(t("make.clip"), clips, 1.0, key=key("clip"),
                          format_func=labelled(clips, clip_label), disabled=disabled)
-    opt[3].slider(t("make.forget_bias"), -3.0, 5.0, 0.0, 0.5, key=SETTING + "forget_bias",
-                  disabled=disabled or cell != "lstm", help=t("make.forget_bias_help"))
+    opt[3].slider(t("make.forget_bias"), -3.0, 5.0, 0.0, 0.5, key=key("forget_bias"),
+                  disabled=disabled or cell_kind(cell).forget_gate is None, help=t("make.forget_bias_help"))
 
 
 def clip_label(clip: float) -> str:
@@ -310,10 +306,10 @@ def _live() -> None:
         done = len(history)
         st.progress(done / job.total, text=t("make.progress", done=f"{done:,}", total=f"{job.total:,}")
                     if job.started else t("make.waiting"))
-        st.button(t("make.stop"), key=STOP, on_click=stop, icon=":material/stop:")
+        st.button(t("make.stop"), key=keys.STOP, on_click=stop, icon=":material/stop:")
     st.plotly_chart(training_curves_figure(history, job.total if job else None,
                                            clip=job.options["clip"] if job else None),
-                    key="training_curves", theme=None, config={"displaylogo": False})
+                    key=keys.TRAINING_CURVES, theme=None, config={"displaylogo": False})
 
 
 def finished_panel(job: Job) -> None:
@@ -329,10 +325,10 @@ def finished_panel(job: Job) -> None:
     st.success(t("make.ready", name=job.name, how=how,
                  accuracy=f"{result.metrics.get('accuracy', 0):.0%}"), icon="✅")
     use, pt, card = st.columns(3)
-    use.button(t("make.use"), on_click=use_model, args=(job.name,), key="make_use")
-    pt.download_button(t("make.download_weights"), weights_bytes(model), f"{job.name}.pt", key="make_download_pt")
+    use.button(t("make.use"), on_click=use_model, args=(job.name,), key=keys.USE)
+    pt.download_button(t("make.download_weights"), weights_bytes(model), f"{job.name}.pt", key=keys.DOWNLOAD_WEIGHTS)
     card.download_button(t("make.download_card"), card_bytes(model), f"{job.name}.json",
-                         mime="application/json", key="make_download_card")
+                         mime="application/json", key=keys.DOWNLOAD_CARD)
 
 
 def snapshot_picker(job: Job) -> int:
@@ -342,5 +338,5 @@ def snapshot_picker(job: Job) -> int:
     if count < 2:
         return count - 1
     indices = list(range(count))
-    return st.select_slider(t("make.snapshot"), indices, value=count - 1, key=SNAPSHOT,
+    return st.select_slider(t("make.snapshot"), indices, value=count - 1, key=keys.SNAPSHOT,
                             format_func=labelled(indices, lambda i: snapshot_label(job.snapshots[i][0], job.total)))

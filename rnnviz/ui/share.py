@@ -5,7 +5,6 @@ or a rerun never pays for CSV, JSON or HTML nobody asked for.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
@@ -13,20 +12,16 @@ import streamlit as st
 from rnnviz import export
 from rnnviz.i18n import t
 from rnnviz.trace import Trace
-from rnnviz.ui import controls
-from rnnviz.ui.language import LANG
-
-UNIT = "unit"           # the Flags page's URL name (rnnviz.ui.units.UNIT)
-PAGE_PATHS = {p.stem for p in (Path(__file__).resolve().parents[2] / "views").glob("*.py")}   # st.Page url paths
+from rnnviz.ui import controls, keys, pages
 
 
 def view_query() -> dict[str, str]:
     """The view as URL parameters: text, model, step, unit, lang, teacher (those that are set)."""
     state, query = st.session_state, st.query_params
-    params = {controls.TEXT: state.get(controls.TEXT) or query.get(controls.TEXT),
-              controls.MODEL: state.get(controls.MODEL) or query.get(controls.MODEL),
-              controls.STEP: query.get(controls.STEP), UNIT: query.get(UNIT),
-              LANG: query.get(LANG), controls.TEACHER: "1" if controls.teaching() else None}
+    params = {keys.TEXT: state.get(keys.TEXT) or query.get(keys.TEXT),
+              keys.MODEL: state.get(keys.MODEL) or query.get(keys.MODEL),
+              keys.STEP: query.get(keys.STEP), keys.UNIT: query.get(keys.UNIT),
+              keys.LANG: query.get(keys.LANG), keys.TEACHER: "1" if controls.teaching() else None}
     return {k: str(v) for k, v in params.items() if v not in (None, "")}
 
 
@@ -35,7 +30,7 @@ def view_link() -> str:
     query = "?" + urlencode(view_query(), quote_via=quote)
     if not st.context.url:
         return query
-    page = st.session_state.get(controls.LAST_PAGE) or ""
+    page = st.session_state.get(keys.LAST_PAGE) or ""
     return app_url(st.context.url) + ("/" + page if page else "") + query
 
 
@@ -44,7 +39,7 @@ def app_url(url: str) -> str:
     it opened on ("http://host/base/flags?unit=3"), which is not always the page shown now."""
     path = urlsplit(url)._replace(query="", fragment="").geturl().rstrip("/")
     head, _, last = path.rpartition("/")
-    return head if last in PAGE_PATHS and "//" in head else path
+    return head if last in pages.NAMES and "//" in head else path
 
 
 def share(trace: Trace | None = None, name: str = "view") -> None:
@@ -57,13 +52,13 @@ def share(trace: Trace | None = None, name: str = "view") -> None:
         stem = "rnnviz-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
         left, mid, right = st.columns(3)
         left.download_button(t("share.json"), lambda: export.trace_json(trace), f"{stem}.json",
-                             mime="application/json", on_click="ignore", key="share_json",
+                             mime="application/json", on_click="ignore", key=keys.SHARE_JSON,
                              icon=":material/data_object:", help=t("share.json_help"))
         mid.download_button(t("share.states"), lambda: export.states_csv(trace), f"{stem}-states.csv",
-                            mime="text/csv", on_click="ignore", key="share_states", icon=":material/table:",
+                            mime="text/csv", on_click="ignore", key=keys.SHARE_STATES, icon=":material/table:",
                             help=t("share.states_help"))
         right.download_button(t("share.tokens"), lambda: export.tokens_csv(trace), f"{stem}-tokens.csv",
-                              mime="text/csv", on_click="ignore", key="share_tokens", icon=":material/table:",
+                              mime="text/csv", on_click="ignore", key=keys.SHARE_TOKENS, icon=":material/table:",
                               help=t("share.tokens_help"))
         st.caption(t("share.figures_caption"))
 
@@ -71,5 +66,5 @@ def share(trace: Trace | None = None, name: str = "view") -> None:
 def figure_download(fig, key: str) -> None:
     """A small button that saves `fig` as a self-contained HTML page (built on click)."""
     st.download_button(t("share.html"), lambda: export.figure_html(fig), f"rnnviz-{key}.html", mime="text/html",
-                       on_click="ignore", key=f"{key}_html", type="tertiary", icon=":material/download:",
+                       on_click="ignore", key=keys.html_download(key), type="tertiary", icon=":material/download:",
                        help=t("share.html_help"))

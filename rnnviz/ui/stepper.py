@@ -12,24 +12,23 @@ import streamlit as st
 
 from rnnviz.i18n import t
 from rnnviz.trace import Trace
-from rnnviz.ui import controls, loaders, share
+from rnnviz.ui import controls, keys, loaders, share
 
 AUTOPLAY_SECONDS = 1.0
-LAST_TICK = "autoplay_last_tick"
 
 Draw = Callable[[Trace, int], None]
 
 
 def stepper(model_name: str, text: str, draw: Draw) -> None:
     """Step controls and `draw(trace, step)`, rerun together on every step."""
-    st.toggle(t("stepper.autoplay"), key=controls.PLAY, help=t("stepper.autoplay_help"))
-    every = AUTOPLAY_SECONDS if st.session_state.get(controls.PLAY) else None
+    st.toggle(t("stepper.autoplay"), key=keys.PLAY, help=t("stepper.autoplay_help"))
+    every = AUTOPLAY_SECONDS if st.session_state.get(keys.PLAY) else None
     st.fragment(run_every=every)(_at_cursor)(model_name, text, draw)
 
 
 def _at_cursor(model_name: str, text: str, draw: Draw) -> None:
     trace = loaders.get_trace(model_name, text)
-    if st.session_state.get(controls.PLAY) and _tick_due():
+    if st.session_state.get(keys.PLAY) and _tick_due():
         controls.move(1, trace.steps)
     controls.step_buttons(trace.steps)
     step = controls.step_slider(trace.steps)
@@ -40,9 +39,9 @@ def _at_cursor(model_name: str, text: str, draw: Draw) -> None:
 def _tick_due() -> bool:
     """True once per autoplay interval, so a button click in between does not double-step."""
     now = time.monotonic()
-    if now - st.session_state.get(LAST_TICK, 0.0) < 0.9 * AUTOPLAY_SECONDS:
+    if now - st.session_state.get(keys.LAST_TICK, 0.0) < 0.9 * AUTOPLAY_SECONDS:
         return False
-    st.session_state[LAST_TICK] = now
+    st.session_state[keys.LAST_TICK] = now
     return True
 
 
@@ -63,11 +62,26 @@ def chart(fig, key: str, steps: int | None = None, download: bool = False) -> No
         share.figure_download(fig, key)
 
 
-def _jump(key: str, steps: int) -> None:
+def clicked_point(key: str) -> list | None:
+    """The customdata of the point last clicked in the chart keyed `key`, as a list ([step],
+    [unit, step], [layer, direction, unit, ...]); None when nothing is clicked.
+
+    Plotly sends a number as it is and a typed array as {"0": …, "1": …}: both become lists.
+    """
     points = (st.session_state.get(key) or {}).get("selection", {}).get("points", [])
     data = points[0].get("customdata") if points else None
-    if data is None:
+    if isinstance(data, dict):
+        data = [data[k] for k in sorted(data, key=lambda k: int(k) if str(k).isdigit() else -1)]
+    if data is None or isinstance(data, (list, tuple)):
+        return None if data is None else list(data)
+    return [data]
+
+
+def _jump(key: str, steps: int) -> None:
+    """Chart callback: the clicked marker's customdata ends with the step to go to."""
+    data = clicked_point(key)
+    if not data:
         return
-    step = int(data[-1] if isinstance(data, (list, tuple)) else data)
+    step = int(data[-1])
     if 0 <= step < steps:
-        st.session_state[controls.STEP] = step
+        st.session_state[keys.STEP] = step

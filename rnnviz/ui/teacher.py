@@ -7,34 +7,36 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rnnviz.analysis.lab import most_open_gate
 from rnnviz.figures import theme
 from rnnviz.i18n import t
-from rnnviz.ui import language
-from rnnviz.ui.controls import REVEALED, TEACHER, asked_for_teacher, md_escape
+from rnnviz.ui import keys, language
+from rnnviz.ui.controls import asked_for_teacher, md_escape
 
 
-def teacher_toggle(pages: dict) -> bool:
+def teacher_toggle(sections: dict) -> bool:
     """Teacher mode, from the URL's teacher=1 or the sidebar toggle; kept in the session (and
     written back to the URL) so it survives page switches. On: projector styling, big figures, and
-    `pages` (st.navigation's sections) as a row of links, since the sidebar is hidden."""
-    if TEACHER not in st.session_state:
-        st.session_state[TEACHER] = asked_for_teacher()
-    on = st.sidebar.toggle(t("teacher.toggle"), key=TEACHER, help=t("teacher.toggle_help"))
+    the pages of `sections` (st.navigation's, from pages.navigation) as a row of links, since the
+    sidebar is hidden."""
+    if keys.TEACHER not in st.session_state:
+        st.session_state[keys.TEACHER] = asked_for_teacher()
+    on = st.sidebar.toggle(t("teacher.toggle"), key=keys.TEACHER, help=t("teacher.toggle_help"))
     if on:
-        st.query_params[TEACHER] = "1"
+        st.query_params[keys.TEACHER] = "1"
         teacher_style()
         with st.container(horizontal=True):
-            for page in (p for section in pages.values() for p in section):
+            for page in (p for section in sections.values() for p in section):
                 st.page_link(page)
             language.language_switch(st.container())
             st.button(t("teacher.leave"), on_click=_leave_teaching, type="tertiary", icon=":material/close:")
     else:
-        st.query_params.pop(TEACHER, None)
+        st.query_params.pop(keys.TEACHER, None)
     return on
 
 
 def _leave_teaching() -> None:
-    st.session_state[TEACHER] = False
+    st.session_state[keys.TEACHER] = False
 
 
 # unsafe_allow_html is used here ONLY for this constant stylesheet: it holds no user text, ever.
@@ -56,8 +58,8 @@ def teacher_style() -> None:
 
 def next_question(trace, step: int, escape=lambda text: text) -> tuple[str, str] | None:
     """(question, answer) for the class to guess before the cursor moves to token step + 1,
-    alternating with the step between "which gate opens most" (gated cells; largest mean over
-    the units of layer 0, forward) and "what will it predict"; None at the last token.
+    alternating with the step between "which gate opens most" (gated cells; analysis.lab's
+    most_open_gate) and "what will it predict"; None at the last token.
 
     In the current language; the model's own words (the token, a gate's name, the predicted
     label) stay as they are and pass through `escape` (controls.md_escape for markdown)."""
@@ -65,16 +67,13 @@ def next_question(trace, step: int, escape=lambda text: text) -> tuple[str, str]
     if nxt >= trace.steps:
         return None
     word = escape(trace.tokens[nxt])
-    gates = {g: float(v[0, 0, nxt].mean()) for g, v in trace.gates.items() if g != "candidate"}
-    if gates and step % 2 == 0:
-        best = max(gates, key=gates.get)
-        kind = "lstm" if trace.cell is not None else "gru"
+    gate = most_open_gate(trace, nxt)
+    if gate is not None and step % 2 == 0:
+        name, mean = gate
         return (t("teacher.gate_question", word=word),
-                t("teacher.gate_answer", gate=escape(theme.gate_label(best, kind)), mean=f"{gates[best]:.2f}"))
-    probs = trace.probs[nxt]                                                     # [C]
-    best = int(probs.argmax())
-    return (t("teacher.predict_question", word=word),
-            f"{escape(trace.labels[best])} ({float(probs[best]):.0%})")
+                t("teacher.gate_answer", gate=escape(theme.gate_label(name, trace.kind)), mean=f"{mean:.2f}"))
+    label, p = trace.top_predictions(nxt, top=1)[0]
+    return t("teacher.predict_question", word=word), f"{escape(label)} ({p:.0%})"
 
 
 def predict_then_reveal(model_name: str, text: str, trace, step: int) -> None:
@@ -86,12 +85,12 @@ def predict_then_reveal(model_name: str, text: str, trace, step: int) -> None:
         return
     here = [model_name, text, step]
     st.markdown("**" + asked[0] + "**")
-    if st.session_state.get(REVEALED) == here:
+    if st.session_state.get(keys.REVEALED) == here:
         st.success(asked[1], icon="💡")
     else:
-        st.button(t("teacher.reveal"), key="reveal", shortcut="Enter", on_click=_reveal, args=(here,),
+        st.button(t("teacher.reveal"), key=keys.REVEAL, shortcut="Enter", on_click=_reveal, args=(here,),
                   type="primary", help=t("teacher.reveal_help"))
 
 
 def _reveal(here: list) -> None:
-    st.session_state[REVEALED] = here
+    st.session_state[keys.REVEALED] = here

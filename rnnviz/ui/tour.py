@@ -3,47 +3,49 @@ live figure on the student's sentence (from the existing builders) and a link to
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import streamlit as st
 
 from rnnviz import figures
 from rnnviz.analysis.flags import FLAG_CONCEPTS
+from rnnviz.analysis.lab import strongest_unit
 from rnnviz.errors import RnnvizError
 from rnnviz.figures import flags as flag_figs
 from rnnviz.figures.deep import layers_figure
 from rnnviz.figures.gradients import gradient_curves_figure
 from rnnviz.i18n import t
-from rnnviz.ui import controls, loaders, units
+from rnnviz.tasks import CONCEPTS
+from rnnviz.ui import controls, loaders, pages, units
 from rnnviz.ui.stepper import chart
 
 ORDER_MODEL = "sentiment-lstm"
 BIDIRECTIONAL, MULTILAYER = "sentiment-bilstm", "story-lstm-2layer"
 
-# The sections' keys, in the lesson's order, and the page each one links to. Their words are in
-# the catalogues: tour.<key>.title (heading), tour.<key>.text (what to say), tour.<key>.link.
-PAGES = {"order": "views/step_through.py", "unrolling": "views/step_through.py", "cell": "views/anatomy.py",
-         "vanishing": "views/gradients.py", "lstm": "views/anatomy.py", "flags": "views/flags.py",
-         "gru": "views/compare.py", "bidirectional": "views/deep.py", "multilayer": "views/deep.py",
-         "next": "views/step_through.py"}
-FLAG_NAMES = ("female", "plural", "negation")     # concepts with a name in the catalogues (tour.flags.concept.*)
+Draw = Callable[[str, str, float], None]        # draw(model name, text, figure scale)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One idea of the lesson. Its words are in the catalogues: tour.<key>.title (heading),
+    tour.<key>.text (what to say), tour.<key>.link (the link to `page`, a pages.PAGES name)."""
+
+    key: str
+    page: str
+    draw: Draw
 
 
 def sections() -> list[tuple[str, str, str, str]]:
-    """(key, heading, what to say, page the section links to), in the current language."""
-    return [(key, t(f"tour.{key}.title"), t(f"tour.{key}.text"), page) for key, page in PAGES.items()]
-
-
-def __getattr__(name: str):
-    """SECTIONS: sections() read in the language of the moment (PEP 562, as theme's labels)."""
-    if name == "SECTIONS":
-        return sections()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    """(key, heading, what to say, path of the page the section links to), in the current language."""
+    return [(s.key, t(f"tour.{s.key}.title"), t(f"tour.{s.key}.text"), pages.page(s.page).path) for s in TOUR]
 
 
 def section(number: int, key: str, heading: str, words: str, page: str, name: str, text: str) -> None:
     st.header(f"{number} · {heading}", divider="gray")
     st.markdown(words)
     try:
-        FIGURES[key](name, text, controls.figure_scale())
+        next(s.draw for s in TOUR if s.key == key)(name, text, controls.figure_scale())
     except RnnvizError as err:          # a sibling model (the task's GRU, a deep model) is damaged
         st.info(t("tour.sibling_broken", error=controls.md_escape(str(err))), icon="📦")
     st.page_link(page, label=t(f"tour.{key}.link"), icon=":material/arrow_forward:")
@@ -61,7 +63,7 @@ def _order(name, text, scale):
     model = ORDER_MODEL if controls.task_of(name) != "sentiment" and ORDER_MODEL in loaders.model_names() else name
     for k, (column, sentence) in enumerate(zip(st.columns(2), controls.examples()["ideas"]["order"])):
         trace = loaders.get_trace(model, sentence)
-        best, p = figures.final_prediction(trace, top=1)[0]
+        best, p = trace.top_predictions(top=1)[0]
         said = t("tour.order.says", model=controls.md_escape(model), label=controls.md_escape(best), share=f"{p:.0%}")
         column.markdown(f"“{controls.md_escape(sentence)}”  \n{said}")
         with column:
@@ -82,7 +84,7 @@ def _vanishing(name, text, scale):
     chart(gradient_curves_figure({name: trace}, scale=scale), "tour_vanishing")
 
 
-def _gate(name, text, scale, cell, gate, fallback):
+def _gate_heatmap(name, text, scale, cell, gate, fallback):
     model = _sibling(name, cell, fallback)
     trace = loaders.get_trace(model, text)
     if gate not in trace.gates:
@@ -98,7 +100,7 @@ def _flags(name, text, scale):
     trace, spec = loaders.get_trace(model, text), loaders.get_model(model).spec
     concepts = FLAG_CONCEPTS.get(controls.task_of(model), ())
     found = [(c, u) for c in concepts for u in units.card_units(loaders.card(model), spec, c)]
-    concept, unit = found[0] if found else (None, (0, 0, int(abs(flag_figs.flag_values(trace)[0, 0]).max(0).argmax())))
+    concept, unit = found[0] if found else (None, strongest_unit(trace))
     mark = units.trigger_position(trace.tokens, concept, None) if concept else None
     st.caption(_flag_caption(model, unit[2], concept))
     chart(flag_figs.flag_lines_figure(trace, [unit], mark, scale=scale), "tour_flags")
@@ -109,7 +111,7 @@ def _flag_caption(model: str, unit: int, concept: str | None) -> str:
     the unit that moves most."""
     if concept is None:
         return t("tour.flags.moving", model=controls.md_escape(model), unit=unit)
-    named = t(f"tour.flags.concept.{concept}") if concept in FLAG_NAMES else controls.md_escape(concept)
+    named = t(f"tour.flags.concept.{concept}") if concept in CONCEPTS else controls.md_escape(concept)
     return t("tour.flags.flag", model=controls.md_escape(model), unit=unit, concept=named)
 
 
@@ -129,9 +131,19 @@ def _next(name, text, scale):
     chart(figures.prediction_figure(loaders.get_trace(name, text), scale=scale), "tour_next")
 
 
-FIGURES = {"order": _order, "unrolling": _unrolling, "cell": _cell, "vanishing": _vanishing,
-           "lstm": lambda name, text, scale: _gate(name, text, scale, "lstm", "forget", "story-lstm"),
-           "flags": _flags,
-           "gru": lambda name, text, scale: _gate(name, text, scale, "gru", "update", "story-gru"),
-           "bidirectional": _deep(BIDIRECTIONAL, "bidirectional"), "multilayer": _deep(MULTILAYER, "multilayer"),
-           "next": _next}
+def _gate(cell: str, gate: str, fallback: str) -> Draw:
+    return lambda name, text, scale: _gate_heatmap(name, text, scale, cell, gate, fallback)
+
+
+TOUR: tuple[Section, ...] = (           # the lesson's order
+    Section("order", "step_through", _order),
+    Section("unrolling", "step_through", _unrolling),
+    Section("cell", "anatomy", _cell),
+    Section("vanishing", "gradients", _vanishing),
+    Section("lstm", "anatomy", _gate("lstm", "forget", "story-lstm")),
+    Section("flags", "flags", _flags),
+    Section("gru", "compare", _gate("gru", "update", "story-gru")),
+    Section("bidirectional", "deep", _deep(BIDIRECTIONAL, "bidirectional")),
+    Section("multilayer", "deep", _deep(MULTILAYER, "multilayer")),
+    Section("next", "step_through", _next),
+)

@@ -18,23 +18,14 @@ import streamlit as st
 from rnnviz.analysis.flags import CARD_KEYS as FLAG_CARD_KEYS
 from rnnviz.figures.flags import unit_label
 from rnnviz.i18n import language, t
-from rnnviz.tasks import sentiment, story
+from rnnviz.tasks import CONCEPTS, trigger_words
 from rnnviz.text import MAX_CHARS, tokenize
-from rnnviz.ui import controls
+from rnnviz.ui import controls, keys
+from rnnviz.ui.stepper import clicked_point
 
 Unit = tuple[int, int, int]
-UNIT = "unit"                             # session-state key and URL name
-UNIT_CONTEXT = "unit_context"             # (model, concept) the unit was chosen for
-UNIT_NOTICE = "unit_notice"               # the link's unit that could not be used, until a unit is picked
-CONCEPT, WORD, CLAMP_TO = "flag_concept", "flag_word", "clamp_to"
-PAIR_A, PAIR_B, PAIR_PICK, PAIR_TASK = "pair_a", "pair_b", "pair_pick", "pair_task"
 WORD_CHOICE = "word"                      # the concept option "a word you choose"
 DEFAULT_WORDS = {"recall": "red"}         # a word the task's practice sentences hold; else "not"
-CONCEPTS = ("female", "plural", "negation")    # the concepts of the bundled grammars (English ids)
-# Words that switch a concept on in the bundled grammars: the column the gates figure shades.
-TRIGGER_WORDS = {"female": story.FEMALE_NAMES,
-                 "plural": ("and",) + tuple(phrase[-1] for phrase in story.PLURAL_SUBJECTS),
-                 "negation": tuple(sorted(set(story.NEGATORS) | set(sentiment.NEGATORS)))}
 PAIRS = {
     "story": [("alice says the movie was good . she is happy .",
                "alice and tom say the movie was good . they are happy ."),
@@ -104,54 +95,52 @@ def _bad_link_message(spec, asked: str) -> str:
 def read_link(spec) -> None:
     """Take the unit from the URL once per session. A unit the model does not have falls back to
     the default with a notice, repeated on every run until the student picks a unit."""
-    if UNIT not in st.session_state and UNIT_NOTICE not in st.session_state:
-        asked = st.query_params.get(UNIT)
+    state = st.session_state
+    if keys.UNIT not in state and keys.UNIT_NOTICE not in state:
+        asked = st.query_params.get(keys.UNIT)
         unit = parse_unit(spec, asked)
         if unit is not None:
-            st.session_state[UNIT] = unit
-            st.session_state[UNIT_CONTEXT] = None          # keep it whatever concept comes first
+            state[keys.UNIT] = unit
+            state[keys.UNIT_CONTEXT] = None                # keep it whatever concept comes first
         elif asked is not None:
-            st.session_state[UNIT_NOTICE] = str(asked)     # the message is written at each run, in its language
-    if UNIT_NOTICE in st.session_state:
-        controls.notice(_bad_link_message(spec, st.session_state[UNIT_NOTICE]))
+            state[keys.UNIT_NOTICE] = str(asked)           # the message is written at each run, in its language
+    if keys.UNIT_NOTICE in state:
+        controls.notice(_bad_link_message(spec, state[keys.UNIT_NOTICE]))
 
 
 def _forget_notice() -> None:
-    st.session_state.pop(UNIT_NOTICE, None)
+    st.session_state.pop(keys.UNIT_NOTICE, None)
 
 
 def unit_picker(spec, default: Unit, context, label: str | None = None) -> Unit:
     """The selected unit (URL `unit`). It returns to `default` when the model or concept changes."""
     options = all_units(spec)
-    before = st.session_state.get(UNIT_CONTEXT, "unset")
-    if st.session_state.get(UNIT) not in options or (before != context and before is not None):
-        st.session_state[UNIT] = default if default in options else options[0]
+    before = st.session_state.get(keys.UNIT_CONTEXT, "unset")
+    if st.session_state.get(keys.UNIT) not in options or (before != context and before is not None):
+        st.session_state[keys.UNIT] = default if default in options else options[0]
         if before not in ("unset", None):
             _forget_notice()
-    st.session_state[UNIT_CONTEXT] = context
+    st.session_state[keys.UNIT_CONTEXT] = context
     lang = language()        # the options keep the language they were drawn in, whoever formats them
-    unit = st.selectbox(label or t("units.picker_label"), options, key=UNIT,
+    unit = st.selectbox(label or t("units.picker_label"), options, key=keys.UNIT,
                         format_func=lambda u: name_of(spec, u, lang), persist_state="session",
                         on_change=_forget_notice, help=t("units.picker_help"))
-    st.query_params[UNIT] = unit_text(spec, unit)
+    st.query_params[keys.UNIT] = unit_text(spec, unit)
     return unit
 
 
 def pick_from_chart(key: str, spec, layer: int = 0, direction: int = 0) -> None:
     """Chart callback: the clicked mark's customdata names the unit ([unit, step] on a one-slice
     heatmap, [layer, direction, unit, …] on the Flags charts)."""
-    points = (st.session_state.get(key) or {}).get("selection", {}).get("points", [])
-    data = points[0].get("customdata") if points else None
-    if isinstance(data, dict):                     # a typed array arrives as {"0": …, "1": …}
-        data = [data[k] for k in sorted(data, key=lambda k: int(k) if str(k).isdigit() else -1)]
-    if not isinstance(data, (list, tuple)) or len(data) < 2:
+    data = clicked_point(key)
+    if data is None or len(data) < 2:
         return
     try:
         unit = (layer, direction, int(data[0])) if len(data) == 2 else tuple(int(v) for v in data[:3])
     except (TypeError, ValueError):
         return
     if unit in set(all_units(spec)):
-        st.session_state[UNIT] = unit
+        st.session_state[keys.UNIT] = unit
         _forget_notice()
 
 
@@ -160,22 +149,22 @@ def pick_from_chart(key: str, spec, layer: int = 0, direction: int = 0) -> None:
 def concept_picker(concepts, task: str) -> tuple[str, str | None]:
     """(concept, None) for a concept of the grammar, or (WORD_CHOICE, word) for a typed word."""
     options = list(concepts) + [WORD_CHOICE]
-    if st.session_state.get(CONCEPT) not in options:
-        st.session_state[CONCEPT] = options[0]
+    if st.session_state.get(keys.FLAG_CONCEPT) not in options:
+        st.session_state[keys.FLAG_CONCEPT] = options[0]
     lang = language()
-    concept = st.radio(t("units.concept_label"), options, key=CONCEPT, horizontal=True,
+    concept = st.radio(t("units.concept_label"), options, key=keys.FLAG_CONCEPT, horizontal=True,
                        format_func=lambda c: concept_label(c, lang))
     if concept != WORD_CHOICE:
         return concept, None
-    st.session_state.setdefault(WORD, DEFAULT_WORDS.get(task, "not"))
-    typed = st.text_input(t("units.trigger_label"), key=WORD, max_chars=40, help=t("units.trigger_help"))
+    st.session_state.setdefault(keys.FLAG_WORD, DEFAULT_WORDS.get(task, "not"))
+    typed = st.text_input(t("units.trigger_label"), key=keys.FLAG_WORD, max_chars=40, help=t("units.trigger_help"))
     words = tokenize(typed or "")
     return WORD_CHOICE, (words[0] if words else None)
 
 
 def trigger_position(tokens, concept: str, word: str | None) -> int | None:
     """Where the trigger first appears in `tokens`: the typed word, or a word of the concept."""
-    words = {word} if concept == WORD_CHOICE else set(TRIGGER_WORDS.get(concept, ()))
+    words = {word} if concept == WORD_CHOICE else set(trigger_words(concept))
     return next((t for t, token in enumerate(tokens) if token in words), None)
 
 
@@ -211,14 +200,22 @@ def card_flags(card: dict, spec) -> None:
         st.dataframe(rows, hide_index=True)
 
 
+def changes_text(changes) -> str:
+    """One line per token whose prediction the clamp changed; the tokens and words escaped."""
+    lines = [t("flags.change", step=step, token=controls.md_escape(tok), was=controls.md_escape(was),
+               p=f"{p:.0%}", now=controls.md_escape(now), q=f"{q:.0%}")
+             for step, tok, was, p, now, q in changes]
+    return "  \n".join(lines) or t("flags.no_change")
+
+
 def clamp_choice(score) -> tuple[str, float]:
     """("off" | "on" | "zero", value): the unit's typical off / on value (from `score`) or 0."""
     values = {"off": score.off, "on": score.on} if score is not None else {}
     values["zero"] = 0.0
-    if st.session_state.get(CLAMP_TO) not in values:
-        st.session_state[CLAMP_TO] = next(iter(values))
+    if st.session_state.get(keys.CLAMP_TO) not in values:
+        st.session_state[keys.CLAMP_TO] = next(iter(values))
     lang = language()
-    picked = st.radio(t("units.clamp_label"), list(values), key=CLAMP_TO, horizontal=True,
+    picked = st.radio(t("units.clamp_label"), list(values), key=keys.CLAMP_TO, horizontal=True,
                       format_func=lambda k: f"{t(f'units.clamp.{k}', lang)} = {values[k]:+.2f}")
     return picked, float(values[picked])
 
@@ -228,27 +225,28 @@ def clamp_choice(score) -> tuple[str, float]:
 def pair_inputs(task: str) -> tuple[str, str]:
     """Two editable sentences, prefilled with a prepared pair for the model's task."""
     prepared = PAIRS.get(task) or [pair for pairs in PAIRS.values() for pair in pairs][:1]
-    before = st.session_state.get(PAIR_TASK)
-    follows = before != task and (st.session_state.get(PAIR_A), st.session_state.get(PAIR_B)) in \
+    state = st.session_state
+    before = state.get(keys.PAIR_TASK)
+    follows = before != task and (state.get(keys.PAIR_A), state.get(keys.PAIR_B)) in \
         [pair for pairs in PAIRS.values() for pair in pairs]
-    if PAIR_A not in st.session_state or PAIR_B not in st.session_state or follows:
-        st.session_state[PAIR_A], st.session_state[PAIR_B] = prepared[0]
-    st.session_state[PAIR_TASK] = task
+    if keys.PAIR_A not in state or keys.PAIR_B not in state or follows:
+        state[keys.PAIR_A], state[keys.PAIR_B] = prepared[0]
+    state[keys.PAIR_TASK] = task
     if len(prepared) > 1:
-        st.selectbox(t("units.pairs_label"), range(len(prepared)), key=PAIR_PICK, index=None,
+        st.selectbox(t("units.pairs_label"), range(len(prepared)), key=keys.PAIR_PICK, index=None,
                      format_func=lambda k: " ↔ ".join(prepared[k]), on_change=_use_pair, args=(prepared,),
                      placeholder=t("units.pairs_placeholder"))
     left, right = st.columns(2)
-    a = left.text_input(t("units.sentence_a"), key=PAIR_A, max_chars=MAX_CHARS)
-    b = right.text_input(t("units.sentence_b"), key=PAIR_B, max_chars=MAX_CHARS)
+    a = left.text_input(t("units.sentence_a"), key=keys.PAIR_A, max_chars=MAX_CHARS)
+    b = right.text_input(t("units.sentence_b"), key=keys.PAIR_B, max_chars=MAX_CHARS)
     return a, b
 
 
 def _use_pair(prepared) -> None:
-    k = st.session_state.get(PAIR_PICK)
+    k = st.session_state.get(keys.PAIR_PICK)
     if k is not None:
-        st.session_state[PAIR_A], st.session_state[PAIR_B] = prepared[k]
-        st.session_state[PAIR_PICK] = None
+        st.session_state[keys.PAIR_A], st.session_state[keys.PAIR_B] = prepared[k]
+        st.session_state[keys.PAIR_PICK] = None
 
 
 def clickable(fig, key: str, spec, layer: int = 0, direction: int = 0) -> None:

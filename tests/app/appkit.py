@@ -10,6 +10,8 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import element_tree as et
 
+from rnnviz import i18n
+
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 TIMEOUT = 60          # seconds per script run: the first one imports torch and loads a model
@@ -164,6 +166,14 @@ def rendered(source: str) -> str:
 
 # ---- languages -------------------------------------------------------------------------------
 
+FIL = i18n.catalogue("fil")
+
+
+def fil(key: str, **fields) -> str:
+    """The Filipino text under `key`, its fields filled in."""
+    return i18n.t(key, "fil", **fields)
+
+
 def visible_strings(at: AppTest) -> list[str]:
     """Every string the page shows: markdown, captions, alerts, headings, labels and help, and
     the titles and axis titles of its charts."""
@@ -192,7 +202,6 @@ def english_leftovers(at: AppTest) -> list[str]:
     """Strings shown in Filipino mode that are exactly an English catalogue text whose Filipino
     text differs (so: a call that forgot to go through t(), or a t() with lang pinned to en).
     Single words are left out: names such as "GRU" are English in a Filipino title too."""
-    from rnnviz import i18n
     english, filipino = i18n.catalogue("en"), i18n.catalogue("fil")
     english_only = {text for key, text in english.items()
                     if filipino.get(key) != text and "{" not in text and len(text.split()) > 1}

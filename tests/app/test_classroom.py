@@ -8,14 +8,13 @@ import pytest
 
 import rnnviz
 from rnnviz.figures import theme
-from rnnviz.ui import share, tour
+from rnnviz.ui import pages, share, tour
 
 from .appkit import assert_ok, charts, live_view, open_app, rendered
 
 SENTENCE = "alice says the movie was good . she is happy ."
-STEP_PAGE = "views/step_through.py"
-PAGES = ["views/tour.py", STEP_PAGE, "views/anatomy.py", "views/gradients.py", "views/compare.py",
-         "views/flags.py", "views/deep.py"]
+STEP_PAGE = pages.page("step_through").path
+PAGES = [p.path for p in pages.PAGES if p.section != pages.MAKE]      # the pages a class reads together
 
 
 def font_sizes(at) -> dict[str, float]:
@@ -104,15 +103,15 @@ def test_the_tour_is_the_landing_page_in_the_lessons_order():
     assert_ok(at)
     assert "tour" in at.title[0].value.lower()
     headers = [h.value for h in at.header]
-    wanted = [f"{k} · {heading}" for k, (_, heading, _, _) in enumerate(tour.SECTIONS, start=1)]
+    wanted = [f"{k} · {heading}" for k, (_, heading, _, _) in enumerate(tour.sections(), start=1)]
     assert headers == wanted
-    assert [key for key, *_ in tour.SECTIONS] == ["order", "unrolling", "cell", "vanishing", "lstm", "flags",
+    assert [key for key, *_ in tour.sections()] == ["order", "unrolling", "cell", "vanishing", "lstm", "flags",
                                                   "gru", "bidirectional", "multilayer", "next"]
     shown = charts(at)
-    for key, *_ in tour.SECTIONS:
+    for key, *_ in tour.sections():
         assert any(k.startswith(f"tour_{key}") for k in shown) or key == "cell" and "hidden" in shown, key
     links = at.get("page_link")
-    assert len(links) == len(tour.SECTIONS)
+    assert len(links) == len(tour.sections())
 
 
 def test_the_tour_shows_the_order_pair_with_different_answers():

@@ -9,13 +9,15 @@ from __future__ import annotations
 import pytest
 
 from rnnviz import i18n
-from rnnviz.figures import theme
+from rnnviz.registry import CELL_KINDS
 
 from .appkit import (
+    FIL,
     assert_no_live_markup,
     assert_ok,
     charts,
     english_leftovers,
+    fil,
     open_in_filipino,
     rendered,
     texts,
@@ -24,12 +26,6 @@ from .appkit import (
 ANATOMY, COMPARE, DEEP = "views/anatomy.py", "views/compare.py", "views/deep.py"
 SENTENCE = "alice says the movie was good . she is happy ."
 REVIEW = "the movie was not very good"
-FIL = i18n.catalogue("fil")
-
-
-def fil(key: str, **fields) -> str:
-    return i18n.t(key, lang="fil", **fields)
-
 
 
 def shown(at) -> list[str]:
@@ -61,7 +57,7 @@ def test_anatomy_in_filipino(name):
     assert english_leftovers(at) == []
     at.slider(key="step").set_value(2).run()
     assert_ok(at)
-    assert fil("anatomy.cell_heading", cell=theme.CELL_NAMES[kind], step=2) in texts(at.subheader)
+    assert fil("anatomy.cell_heading", cell=CELL_KINDS[kind].title, step=2) in texts(at.subheader)
     notes = " ".join(annotations(at, "anatomy_gates"))
     state = "anatomy.fig.new_cell_state" if kind == "lstm" else "anatomy.fig.new_hidden_state"
     assert FIL[state] in notes and i18n.t(state, lang="en") not in notes

@@ -7,17 +7,13 @@ import pytest
 from rnnviz import i18n
 from rnnviz.errors import RnnvizError
 from rnnviz.text import MAX_TOKENS, tokenize
-from rnnviz.ui import controls, loaders
+from rnnviz.ui import controls, keys, loaders
 
 from . import appkit
-from .appkit import assert_no_live_markup, assert_ok, charts, cursor, english_leftovers, rendered, texts
+from .appkit import assert_no_live_markup, assert_ok, charts, cursor, english_leftovers, fil, rendered, texts
 
 PAGE = "views/anatomy.py"                 # a page with every shared control (step slider and buttons)
 SENTENCE = "alice says the movie was good . she is happy ."     # 11 tokens, all known to story-*
-
-
-def fil(key: str, **fields) -> str:
-    return i18n.t(key, lang="fil", **fields)
 
 
 def open_in_filipino(**query):
@@ -122,7 +118,7 @@ def test_model_picker_in_filipino():
 
 def test_the_lesson_pills_in_teacher_mode_are_named_in_filipino():
     at = open_in_filipino(text=SENTENCE, teacher="1")
-    pills = at.pills(key=controls.IDEA_PICK)
+    pills = at.pills(key=keys.IDEA_PICK)
     assert pills.label == fil("controls.ideas_label")
     assert any(shown.startswith(fil("controls.idea.order") + ": ") for shown in pills.options), pills.options
     assert not any(shown.startswith(i18n.t("controls.idea.order", lang="en")) for shown in pills.options)
@@ -151,12 +147,14 @@ def test_a_model_that_cannot_open_is_explained_in_filipino(monkeypatch):
 
 def test_task_and_idea_titles_follow_the_language():
     with i18n.speaking("en"):
-        assert controls.TASK_TITLES["story"] == i18n.t("controls.task.story", lang="en")
+        assert controls.task_title("story") == i18n.t("controls.task.story", lang="en")
         assert controls.task_title("nope") == "" and controls.idea_title("nope") == "nope"
     with i18n.speaking("fil"):
-        assert controls.TASK_TITLES == {task: fil(f"controls.task.{task}") for task in controls.TASKS}
-        assert controls.IDEA_TITLES == {idea: fil(f"controls.idea.{idea}") for idea in controls.IDEAS}
-        assert controls.TASK_TITLES["story"] != i18n.t("controls.task.story", lang="en")
+        assert {task: controls.task_title(task) for task in controls.TASKS} == {
+            task: fil(f"controls.task.{task}") for task in controls.TASKS}
+        assert {idea: controls.idea_title(idea) for idea in controls.IDEAS} == {
+            idea: fil(f"controls.idea.{idea}") for idea in controls.IDEAS}
+        assert controls.task_title("story") != i18n.t("controls.task.story", lang="en")
         assert set(controls.IDEAS) == set(controls.examples()["ideas"])
 
 

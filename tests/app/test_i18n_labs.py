@@ -6,13 +6,15 @@ from __future__ import annotations
 import pytest
 
 from rnnviz import i18n
-from rnnviz.ui import units
+from rnnviz.ui import keys, units
 
 from .appkit import (
+    FIL,
     assert_no_live_markup,
     assert_ok,
     charts,
     english_leftovers,
+    fil,
     open_in_filipino,
     texts,
     title,
@@ -21,12 +23,6 @@ from .appkit import (
 GRADIENTS, FLAGS = "views/gradients.py", "views/flags.py"
 SENTENCE = "alice says the movie was not very good . she is sad ."        # "she" is token 9
 RECALL_TEXT = "the key is red . the cat sat on the mat . we walked home . what colour was the key ?"
-FIL = i18n.catalogue("fil")
-
-
-def fil(key: str, **fields) -> str:
-    return i18n.t(key, "fil", **fields)
-
 
 
 def assert_filipino(at, page_title_key: str) -> None:
@@ -91,12 +87,12 @@ def test_the_recall_contrast_in_filipino():
 def test_the_flags_page_opens_in_filipino():
     at = open_in_filipino(FLAGS, text=SENTENCE)
     assert_filipino(at, "flags.title")
-    concept = at.radio(key=units.CONCEPT)
+    concept = at.radio(key=keys.FLAG_CONCEPT)
     assert concept.value == "female", "the code keeps the English concept ids"
     assert concept.options == [FIL[f"units.concept.{c}"] for c in ("female", "plural", "negation", "word")]
-    assert at.radio(key=units.CLAMP_TO).options[0].startswith(FIL["units.clamp.off"])
-    assert at.text_input(key=units.PAIR_A).label == FIL["units.sentence_a"]
-    assert at.text_input(key=units.PAIR_A).value == units.PAIRS["story"][0][0], "the pair stays English"
+    assert at.radio(key=keys.CLAMP_TO).options[0].startswith(FIL["units.clamp.off"])
+    assert at.text_input(key=keys.PAIR_A).label == FIL["units.sentence_a"]
+    assert at.text_input(key=keys.PAIR_A).value == units.PAIRS["story"][0][0], "the pair stays English"
     table = at.dataframe[0].value
     assert FIL["units.col.concept"] in table.columns
     assert set(table[FIL["units.col.concept"]]) <= {FIL[f"units.concept_name.{c}"] for c in units.CONCEPTS}
@@ -105,21 +101,21 @@ def test_the_flags_page_opens_in_filipino():
 
 def test_the_flags_page_works_in_filipino():
     at = open_in_filipino(FLAGS, text=SENTENCE)
-    at.radio(key=units.CONCEPT).set_value("plural").run()
+    at.radio(key=keys.FLAG_CONCEPT).set_value("plural").run()
     assert_ok(at)
-    assert at.radio(key=units.CONCEPT).value == "plural"
+    assert at.radio(key=keys.FLAG_CONCEPT).value == "plural"
     for choice in ("on", "zero"):
-        at.radio(key=units.CLAMP_TO).set_value(choice).run()
+        at.radio(key=keys.CLAMP_TO).set_value(choice).run()
         assert_ok(at)
-    assert at.radio(key=units.CLAMP_TO).value == "zero"
-    at.selectbox(key=units.PAIR_PICK).set_value(2).run()
+    assert at.radio(key=keys.CLAMP_TO).value == "zero"
+    at.selectbox(key=keys.PAIR_PICK).set_value(2).run()
     assert_ok(at)
-    assert at.text_input(key=units.PAIR_B).value == units.PAIRS["story"][2][1]
-    at.radio(key=units.CONCEPT).set_value(units.WORD_CHOICE).run()
-    at.text_input(key=units.WORD).input("zzyzx").run()
+    assert at.text_input(key=keys.PAIR_B).value == units.PAIRS["story"][2][1]
+    at.radio(key=keys.FLAG_CONCEPT).set_value(units.WORD_CHOICE).run()
+    at.text_input(key=keys.FLAG_WORD).input("zzyzx").run()
     assert_ok(at)
     assert FIL["flags.no_ranking"] in texts(at.info)
-    at.text_input(key=units.PAIR_B).input("").run()
+    at.text_input(key=keys.PAIR_B).input("").run()
     assert_ok(at)
     assert FIL["flags.type_both"] in texts(at.info)
     assert english_leftovers(at) == []
@@ -127,7 +123,7 @@ def test_the_flags_page_works_in_filipino():
 
 def test_a_bidirectional_models_units_are_named_in_filipino():
     at = open_in_filipino(FLAGS, text="the movie was not very good", model="sentiment-bilstm")
-    picker = at.selectbox(key=units.UNIT)
+    picker = at.selectbox(key=keys.UNIT)
     backward = FIL["fig.direction.backward"]
     assert picker.label == FIL["units.picker_label"]
     assert any(backward in option for option in picker.options)

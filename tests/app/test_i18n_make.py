@@ -9,13 +9,11 @@ import pytest
 
 from rnnviz import i18n
 from rnnviz.errors import RnnvizError
-from rnnviz.ui import make
+from rnnviz.ui import keys, make
 
-from .appkit import LESSON_TOKENS, assert_ok, charts, english_leftovers, lesson_weights, open_in_filipino
+from .appkit import FIL, LESSON_TOKENS, assert_ok, charts, english_leftovers, lesson_weights, open_in_filipino
 
 TRAIN, LESSON = "views/train.py", "views/your_model.py"
-FIL = i18n.catalogue("fil")
-
 
 
 def assert_filipino(at) -> None:
@@ -39,7 +37,7 @@ def trained():
     assert at.button(key="make_start").proto.label == FIL["train.start"]
     at.button(key="make_start").click().run()
     assert_filipino(at)
-    job = at.session_state[make.JOB]
+    job = at.session_state[keys.JOB]
     job.thread.join(120)
     assert not job.running and job.error is None, job.error
     at.run()
@@ -67,20 +65,20 @@ def test_a_finished_run_speaks_filipino(trained):
                for v in done), done
     assert at.button(key="make_use").proto.label == FIL["make.use"]
     assert [h.value for h in at.header][-1] == FIL["train.scrub"]
-    assert at.select_slider(key=make.SNAPSHOT).label == FIL["make.snapshot"]
+    assert at.select_slider(key=keys.SNAPSHOT).label == FIL["make.snapshot"]
 
 
 def test_the_scrubber_and_the_flag_picker_work_in_filipino(trained):
     at, job = trained
-    at.select_slider(key=make.SNAPSHOT).set_value(0).run()
+    at.select_slider(key=keys.SNAPSHOT).set_value(0).run()
     assert_filipino(at)
     assert {"scrub_curves", "scrub_hidden", "scrub_gradient"} <= set(charts(at))
-    concept = at.selectbox(key=make.CONCEPT)
+    concept = at.selectbox(key=keys.TRAIN_CONCEPT)
     assert concept.label == FIL["train.concept"]
     assert concept.options == [FIL[f"train.concept.{c}"] for c in ("female", "plural", "negation")]
     concept.select_index(1).run()             # "maramihan": the tester has no format_func to set by value
     assert_filipino(at)
-    assert at.session_state[make.CONCEPT] == "plural"
+    assert at.session_state[keys.TRAIN_CONCEPT] == "plural"
     assert "scrub_flags" in charts(at) or [i.value for i in at.info] == [FIL["train.no_ranking"]]
     at.button(key="make_use").click().run()
     assert_filipino(at)
@@ -93,7 +91,7 @@ def test_progress_and_stop_speak_filipino():
         at.slider(key=key).set_value(value)
     at.run()
     at.button(key="make_start").click().run()
-    job = at.session_state[make.JOB]
+    job = at.session_state[keys.JOB]
     deadline = time.monotonic() + 60
     while len(job.history) < 5 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -102,8 +100,8 @@ def test_progress_and_stop_speak_filipino():
     progress = [p.proto.text for p in at.get("progress")]
     shown = FIL["make.progress"].format(done=r"[\d,]+", total="3,000")      # "hakbang 12 sa 3,000"
     assert len(progress) == 1 and re.fullmatch(shown, progress[0]), progress
-    assert at.button(key=make.STOP).proto.label == FIL["make.stop"]
-    at.button(key=make.STOP).click().run()
+    assert at.button(key=keys.STOP).proto.label == FIL["make.stop"]
+    at.button(key=keys.STOP).click().run()
     job.thread.join(60)
     at.run()
     assert_filipino(at)
@@ -121,7 +119,7 @@ def test_a_failed_run_is_told_in_filipino(monkeypatch, raised, key):
     monkeypatch.setattr(make.training, "train", fail)
     at = open_in_filipino(TRAIN)
     at.button(key="make_start").click().run()
-    at.session_state[make.JOB].thread.join(30)
+    at.session_state[keys.JOB].thread.join(30)
     at.run()
     assert_ok(at)
     errors = [e.value for e in at.error]
@@ -149,9 +147,9 @@ def test_the_lesson_page_opens_in_filipino_and_asks_for_both_files():
 
 def test_an_opened_lesson_model_is_described_in_filipino():
     at = open_in_filipino(LESSON, text="the match was won")
-    at.file_uploader(key=make.WEIGHTS_FILE).set_value(("model.pt", lesson_weights(), "application/octet-stream"))
-    at.file_uploader(key=make.VOCAB_FILE).set_value(("vocab.txt", "\n".join(LESSON_TOKENS).encode(), "text/plain"))
-    at.selectbox(key=make.LESSON_CELL).set_value("lstm")
+    at.file_uploader(key=keys.WEIGHTS_FILE).set_value(("model.pt", lesson_weights(), "application/octet-stream"))
+    at.file_uploader(key=keys.VOCAB_FILE).set_value(("vocab.txt", "\n".join(LESSON_TOKENS).encode(), "text/plain"))
+    at.selectbox(key=keys.LESSON_CELL).set_value("lstm")
     at.run()
     at.button(key="lesson_open").click().run()
     assert_filipino(at)
@@ -169,8 +167,8 @@ def test_an_opened_lesson_model_is_described_in_filipino():
 
 def test_a_bad_upload_keeps_the_reason_inside_a_filipino_sentence():
     at = open_in_filipino(LESSON, text="the match was won")
-    at.file_uploader(key=make.WEIGHTS_FILE).set_value(("model.pt", lesson_weights()[:100], "application/octet-stream"))
-    at.file_uploader(key=make.VOCAB_FILE).set_value(("vocab.txt", "\n".join(LESSON_TOKENS).encode(), "text/plain"))
+    at.file_uploader(key=keys.WEIGHTS_FILE).set_value(("model.pt", lesson_weights()[:100], "application/octet-stream"))
+    at.file_uploader(key=keys.VOCAB_FILE).set_value(("vocab.txt", "\n".join(LESSON_TOKENS).encode(), "text/plain"))
     at.run()
     at.button(key="lesson_open").click().run()
     assert_filipino(at)

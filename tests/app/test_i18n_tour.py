@@ -8,25 +8,17 @@ import numpy as np
 import pytest
 
 import rnnviz
-from rnnviz import i18n
+from rnnviz import i18n, tasks
 from rnnviz.figures import theme
 from rnnviz.ui import teacher, tour
 
-from .appkit import assert_no_live_markup, assert_ok, english_leftovers, open_app, open_in_filipino, rendered
+from .appkit import FIL, assert_no_live_markup, assert_ok, english_leftovers, open_app, open_in_filipino, rendered
 
 SENTENCE = "alice says the movie was good . she is happy ."
 HOSTILE = "<script>alert(1)</script> [click](http://evil) ![x](http://evil/x.png) :red[x] <b>bold</b>"
 TOUR = "views/tour.py"
 STEP_PAGE = "views/step_through.py"
-FIL = i18n.catalogue("fil")
-
-
-@pytest.fixture
-def filipino():
-    """t() answers in Filipino for the test's duration (outside a Streamlit session)."""
-    with i18n.speaking("fil"):
-        yield
-
+KEYS = [s.key for s in tour.TOUR]         # the sections, in the lesson's order
 
 
 def labels(elements) -> list[str]:
@@ -40,10 +32,10 @@ def test_the_tour_speaks_filipino():
     assert at.title[0].value == FIL["tour.title"]
     assert FIL["tour.intro"] in [c.value for c in at.caption]
     assert [h.value for h in at.header] == [f"{k} · {FIL[f'tour.{key}.title']}"
-                                            for k, key in enumerate(tour.PAGES, start=1)]
+                                            for k, key in enumerate(KEYS, start=1)]
     shown = [m.value for m in at.markdown]
-    assert all(FIL[f"tour.{key}.text"] in shown for key in tour.PAGES)
-    assert labels(at.get("page_link")) == [FIL[f"tour.{key}.link"] for key in tour.PAGES]
+    assert all(FIL[f"tour.{key}.text"] in shown for key in KEYS)
+    assert labels(at.get("page_link")) == [FIL[f"tour.{key}.link"] for key in KEYS]
     assert {FIL["share.json"], FIL["share.states"], FIL["share.tokens"]} <= set(labels(at.get("download_button")))
     assert english_leftovers(at) == []
 
@@ -116,7 +108,8 @@ def expected(trace, step: int) -> tuple[str, str]:
         means = {g: float(v[0, 0, nxt].mean()) for g, v in trace.gates.items() if g != "candidate"}
         best = max(means, key=means.get)
         return (FIL["teacher.gate_question"].format(word=word),
-                FIL["teacher.gate_answer"].format(gate=theme.gate_label(best, "lstm", "fil"), mean=f"{means[best]:.2f}"))
+                FIL["teacher.gate_answer"].format(gate=theme.gate_label(best, "lstm", "fil"),
+                                                  mean=f"{means[best]:.2f}"))
     best = int(np.argmax(trace.probs[nxt]))
     return (FIL["teacher.predict_question"].format(word=word), f"{trace.labels[best]} ({trace.probs[nxt][best]:.0%})")
 
@@ -146,15 +139,15 @@ def test_the_last_token_says_so_in_filipino():
 # ---- without the app: the language of the moment ----------------------------------------------
 
 def test_the_sections_follow_the_language(filipino):
-    assert [heading for _, heading, _, _ in tour.SECTIONS] == [FIL[f"tour.{key}.title"] for key in tour.PAGES]
+    assert [heading for _, heading, _, _ in tour.sections()] == [FIL[f"tour.{key}.title"] for key in KEYS]
     with i18n.speaking("en"):
-        assert [words for _, _, words, _ in tour.SECTIONS][0] == i18n.catalogue("en")["tour.order.text"]
+        assert [words for _, _, words, _ in tour.sections()][0] == i18n.catalogue("en")["tour.order.text"]
 
 
 def test_every_flag_concept_has_a_name_in_every_language(filipino):
     from rnnviz.analysis.flags import FLAG_CONCEPTS
     concepts = {c for names in FLAG_CONCEPTS.values() for c in names}
-    assert concepts <= set(tour.FLAG_NAMES)
+    assert concepts <= set(tasks.CONCEPTS)
     caption = tour._flag_caption("story-lstm", 7, "female")
     assert caption == FIL["tour.flags.flag"].format(model="story\\-lstm", unit=7,
                                                     concept=FIL["tour.flags.concept.female"])

@@ -15,11 +15,11 @@ from streamlit.testing.v1 import AppTest
 import rnnviz
 from rnnviz import recipes
 from rnnviz.analysis import flags
-from rnnviz.figures.deep import head_input
 from rnnviz.figures.flags import prediction_changes
 from rnnviz.figures.theme import safe
+from rnnviz.head import pooled_states
 from rnnviz.train import make_data
-from rnnviz.ui import units
+from rnnviz.ui import keys, units
 
 from .appkit import (
     APP,
@@ -75,7 +75,7 @@ def open_page(page: str, **query: str) -> AppTest:
 
 
 def unit_of(at: AppTest):
-    return tuple(at.selectbox(key=units.UNIT).value)
+    return tuple(at.selectbox(key=keys.UNIT).value)
 
 
 def ranking_bars(at: AppTest) -> tuple[list[float], list[tuple]]:
@@ -108,7 +108,7 @@ def checksum(m) -> str:
 
 def test_unit_text_round_trips_and_rejects_what_a_model_does_not_have():
     one, deep = model("story-lstm").spec, model("story-lstm-2layer").spec
-    assert units.UNIT == "unit"
+    assert keys.UNIT == "unit"
     assert units.unit_text(one, (0, 0, 11)) == "11" and units.unit_text(deep, (1, 0, 7)) == "1:0:7"
     assert units.parse_unit(one, "11") == (0, 0, 11) == units.parse_unit(one, " 0:0:11 ")
     assert units.parse_unit(deep, "1:0:7") == (1, 0, 7)
@@ -123,7 +123,7 @@ def test_first_visit_ranks_units_and_starts_from_the_cards_flag():
     at = open_page(FLAGS, text=SENTENCE)
     assert_ok(at)
     assert {"flag_ranking", "flag_lines", "flag_gates", "pair_flag", "pair_hidden", "clamp_effect"} <= set(charts(at))
-    assert at.radio(key=units.CONCEPT).value == "female"
+    assert at.radio(key=keys.FLAG_CONCEPT).value == "female"
     assert_ranking(at, scores("story-lstm", "female"))
     assert unit_of(at) == card_unit("story-lstm", "female")
     assert at.query_params.get("unit") == str(unit_of(at)[2])
@@ -139,7 +139,7 @@ def test_first_visit_ranks_units_and_starts_from_the_cards_flag():
 @pytest.mark.parametrize("concept", ["plural", "negation"])
 def test_choosing_a_concept_reranks_and_moves_to_its_flag(concept):
     at = open_page(FLAGS, text=SENTENCE)
-    at.radio(key=units.CONCEPT).set_value(concept).run()
+    at.radio(key=keys.FLAG_CONCEPT).set_value(concept).run()
     assert_ok(at)
     assert_ranking(at, scores("story-lstm", concept))
     assert unit_of(at) == card_unit("story-lstm", concept)
@@ -147,14 +147,14 @@ def test_choosing_a_concept_reranks_and_moves_to_its_flag(concept):
 
 def test_a_typed_trigger_word_ranks_units_after_that_word():
     at = open_page(FLAGS, text=SENTENCE)
-    at.radio(key=units.CONCEPT).set_value(units.WORD_CHOICE).run()
-    at.text_input(key=units.WORD).input("and").run()
+    at.radio(key=keys.FLAG_CONCEPT).set_value(units.WORD_CHOICE).run()
+    at.text_input(key=keys.FLAG_WORD).input("and").run()
     assert_ok(at)
     expected = flags.trigger_scores(model("story-lstm"), list(probe("story")), "and")
     assert_ranking(at, expected)
     assert unit_of(at) == expected[0].key
     assert not at.metric, "a typed word decides no prediction: no flip rate"
-    at.text_input(key=units.WORD).input("zzyzx").run()
+    at.text_input(key=keys.FLAG_WORD).input("zzyzx").run()
     assert_ok(at)
     assert "flag_ranking" not in charts(at)
     assert any("no ranking" in i.lower() for i in texts(at.info))
@@ -169,19 +169,19 @@ def pair_rows(at: AppTest, key: str = "pair_flag") -> np.ndarray:
 
 def test_minimal_pairs_are_prefilled_editable_and_recomputed():
     at = open_page(FLAGS, text=SENTENCE)
-    a, b = at.text_input(key=units.PAIR_A).value, at.text_input(key=units.PAIR_B).value
+    a, b = at.text_input(key=keys.PAIR_A).value, at.text_input(key=keys.PAIR_B).value
     assert (a, b) == units.PAIRS["story"][0]
     for text_b in (b, "alice says the movie was not good . she is sad ."):
         if text_b != b:
-            at.text_input(key=units.PAIR_B).input(text_b).run()
+            at.text_input(key=keys.PAIR_B).input(text_b).run()
             assert_ok(at)
         pair = flags.minimal_pair(model("story-lstm"), a, text_b)
         top = [r[:3] for r in pair.ranking[:len(pair_rows(at))]]
         np.testing.assert_allclose(pair_rows(at), [pair.diff[l_, d, :, u] for l_, d, u in top], atol=1e-5)
         np.testing.assert_allclose(pair_rows(at, "pair_hidden"), [pair.diff_hidden[l_, d, :, u] for l_, d, u in top],
                                    atol=1e-5)
-    at.selectbox(key=units.PAIR_PICK).set_value(2).run()
-    assert (at.text_input(key=units.PAIR_A).value, at.text_input(key=units.PAIR_B).value) == units.PAIRS["story"][2]
+    at.selectbox(key=keys.PAIR_PICK).set_value(2).run()
+    assert (at.text_input(key=keys.PAIR_A).value, at.text_input(key=keys.PAIR_B).value) == units.PAIRS["story"][2]
 
 
 # ---- 3 · switch a unit -----------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_clamping_off_on_and_zero_changes_the_prediction_shown():
     score = next(s for s in scores("story-lstm", "female") if s.key == unit)
     before = rnnviz.trace(model("story-lstm"), SENTENCE)
     for choice, value in (("off", score.off), ("on", score.on), ("zero", 0.0)):
-        at.radio(key=units.CLAMP_TO).set_value(choice).run()
+        at.radio(key=keys.CLAMP_TO).set_value(choice).run()
         assert_ok(at)
         after = rnnviz.trace(model("story-lstm"), SENTENCE, clamp={unit: value})
         assert clamp_rows(at) == [predicted(before), predicted(after)], choice
@@ -209,7 +209,7 @@ def test_the_flip_rates_shown_are_the_analysis_functions():
     m, concept = model("story-lstm"), "female"
     for unit in (unit_of(at), (0, 0, 3)):
         if unit != unit_of(at):
-            at.selectbox(key=units.UNIT).set_value(unit).run()
+            at.selectbox(key=keys.UNIT).set_value(unit).run()
         ranked = scores("story-lstm", concept)
         score = next(s for s in ranked if s.key == unit)
         rate = flags.flip_rate(m, list(probe("story")), concept, unit, score.on, score.off)
@@ -225,9 +225,9 @@ def test_clamping_never_changes_the_shared_model():
     assert before == checksum(rnnviz.load_model("story-lstm"))
     at = open_page(FLAGS, text=SENTENCE)
     for unit in ((0, 0, 11), (0, 0, 2)):
-        at.selectbox(key=units.UNIT).set_value(unit).run()
+        at.selectbox(key=keys.UNIT).set_value(unit).run()
         for choice in ("off", "on", "zero"):
-            at.radio(key=units.CLAMP_TO).set_value(choice).run()
+            at.radio(key=keys.CLAMP_TO).set_value(choice).run()
             assert_ok(at)
     assert checksum(loaders.bundled_model("story-lstm")) == before == checksum(rnnviz.load_model("story-lstm"))
     plain = rnnviz.trace(loaders.bundled_model("story-lstm"), SENTENCE)
@@ -273,7 +273,7 @@ def test_bad_input_corpus(case):
         return
     assert "clamp_effect" in charts(at)
     for text_b in ("", "<script>alert(1)</script> [x](http://evil)"):
-        at.text_input(key=units.PAIR_B).input(text_b).run()
+        at.text_input(key=keys.PAIR_B).input(text_b).run()
         assert_ok(at)
         assert_no_live_markup(at, f" (pair B {text_b!r})")
 
@@ -294,9 +294,11 @@ def test_the_bidirectional_section_shows_both_directions_and_what_the_head_reads
         if step:
             next(b for b in at.button if "Next" in b.label).click().run()
         z = heatmap_z(charts(at)["deep_concat"])
-        np.testing.assert_allclose(z[0], np.concatenate([trace.hidden[0, 0, step], trace.hidden[0, 1, step]]), atol=1e-6)
+        np.testing.assert_allclose(z[0], np.concatenate([trace.hidden[0, 0, step], trace.hidden[0, 1, step]]),
+                                   atol=1e-6)
         np.testing.assert_allclose(z[1], np.concatenate([trace.hidden[0, 0, -1], trace.hidden[0, 1, 0]]), atol=1e-6)
-        np.testing.assert_allclose(z[1], head_input(trace, model("sentiment-bilstm").spec.pooling), atol=1e-6)
+        top = np.concatenate(list(trace.hidden[-1]), axis=1)                      # [T, D*H]
+        np.testing.assert_allclose(z[1], pooled_states(top, model("sentiment-bilstm").spec.pooling, 2), atol=1e-6)
     assert any("Two directions" in m for m in texts(at.markdown))
 
 

@@ -12,7 +12,7 @@ from torch import nn
 import rnnviz
 from rnnviz.checkpoints import load_weights, read_state_dict
 from rnnviz.model import Model, ModelSpec
-from rnnviz.ui import make
+from rnnviz.ui import keys, make
 
 from .appkit import assert_ok, charts, heatmap_z, live_view, open_app
 
@@ -30,7 +30,7 @@ def start_training(steps: int, task: str = "sentiment", cell: str = "lstm"):
     at.run()
     at.button(key="make_start").click().run()
     assert_ok(at)
-    return at, at.session_state[make.JOB]
+    return at, at.session_state[keys.JOB]
 
 
 def finish(at, job, timeout: float = 120):
@@ -59,7 +59,7 @@ def test_the_scrubber_shows_every_snapshot(trained):
     assert len(job.snapshots) >= 5 and job.snapshots[-1][0] == 30
     first = None
     for index in range(len(job.snapshots)):
-        at.select_slider(key=make.SNAPSHOT).set_value(index).run()
+        at.select_slider(key=keys.SNAPSHOT).set_value(index).run()
         assert_ok(at)
         shown = charts(at)
         assert {"scrub_curves", "scrub_hidden", "scrub_gradient", "scrub_flags"} <= set(shown)
@@ -99,7 +99,7 @@ def test_stop_keeps_what_was_learnt():
     deadline = time.monotonic() + 60
     while len(job.history) < 5 and time.monotonic() < deadline:
         time.sleep(0.05)
-    at.button(key=make.STOP).click().run()
+    at.button(key=keys.STOP).click().run()
     assert_ok(at)
     at = finish(at, job)
     assert job.result.stopped and 5 <= job.result.steps < 3000
@@ -142,9 +142,9 @@ def lesson_files():
 
 def upload(weights: bytes, vocab: bytes, cell: str = "lstm"):
     at = open_app(page=LESSON, text="the match was won")
-    at.file_uploader(key=make.WEIGHTS_FILE).set_value(("model.pt", weights, "application/octet-stream"))
-    at.file_uploader(key=make.VOCAB_FILE).set_value(("vocab.txt", vocab, "text/plain"))
-    at.selectbox(key=make.LESSON_CELL).set_value(cell)
+    at.file_uploader(key=keys.WEIGHTS_FILE).set_value(("model.pt", weights, "application/octet-stream"))
+    at.file_uploader(key=keys.VOCAB_FILE).set_value(("vocab.txt", vocab, "text/plain"))
+    at.selectbox(key=keys.LESSON_CELL).set_value(cell)
     at.run()
     at.button(key="lesson_open").click().run()
     assert_ok(at)

@@ -1,5 +1,6 @@
-"""Every page in app.py's navigation, in AppTest: it opens, draws, steps, changes model, and
-shows hostile text as text. Pages added to the navigation are picked up automatically."""
+"""Every page of the page registry (rnnviz/ui/pages.py, which app.py's navigation reads), in
+AppTest: it opens, draws, steps, changes model, and shows hostile text as text. Pages added to the
+registry are picked up automatically."""
 from __future__ import annotations
 
 import re
@@ -7,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from rnnviz.i18n import catalogue
 from rnnviz.text import tokenize
+from rnnviz.ui import pages
 
 from .appkit import (
-    APP,
     ROOT,
     assert_no_live_markup,
     assert_no_raw_html_in_charts,
@@ -26,20 +28,32 @@ SENTENCE = "alice says the movie was good . she is happy ."
 HOSTILE = "<script>alert(1)</script> [click](http://evil) ![x](http://evil/x.png) :red[x] <b>bold</b>"
 
 
-def navigation_pages() -> list[str]:
-    """The page files app.py hands to st.navigation, in order, relative to app.py."""
-    return re.findall(r"""st\.Page\(\s*["']([\w./-]+\.py)["']""", APP.read_text(encoding="utf-8"))
+PAGES = [p.path for p in pages.PAGES]
 
 
-PAGES = navigation_pages()
-
-
-def test_every_page_file_is_in_the_navigation():
-    assert PAGES, "app.py registers no st.Page file"
+def test_every_page_file_is_in_the_registry_and_every_registered_page_is_a_file():
+    assert PAGES, "the page registry lists no page"
     folders = {str(Path(p).parent) for p in PAGES}
     files = sorted(str(f.relative_to(ROOT)) for folder in folders for f in (ROOT / folder).glob("*.py")
                    if not f.name.startswith("_"))
-    assert sorted(PAGES) == files, f"{', '.join(sorted(folders))} and app.py's st.navigation disagree"
+    assert sorted(PAGES) == files, f"{', '.join(sorted(folders))} and rnnviz/ui/pages.py disagree"
+    assert len(set(PAGES)) == len(PAGES), "a page is registered twice"
+
+
+def test_every_page_has_its_words_in_every_catalogue():
+    for lang in ("en", "fil"):
+        words = catalogue(lang)
+        missing = [key for p in pages.PAGES for key in (p.title, p.section) if key not in words]
+        assert not missing, f"{lang}: {missing}"
+
+
+def test_the_app_navigates_by_the_registry():
+    """app.py hands st.navigation the registry's pages, in its order, and lists no page of its own."""
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    assert "pages.navigation()" in source and "st.Page(" not in source
+    at = open_app()
+    assert_ok(at)
+    assert at.title[0].value == catalogue("en")["tour.title"], "the registry's first page is the landing page"
 
 
 def test_no_legacy_pages_folder_beside_app_py():

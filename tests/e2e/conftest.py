@@ -52,7 +52,8 @@ def wait_healthy(url: str, process: subprocess.Popen, log_path: Path, timeout: f
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {process.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
+            log = log_path.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"streamlit exited with code {process.returncode}:\n{log}")
         if healthy(url):
             return
         time.sleep(0.25)
