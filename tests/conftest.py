@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from rnnviz import i18n
 from rnnviz.runtime import use_one_thread
 
 use_one_thread()      # the test run is an entry point too: tiny tensors, one thread
@@ -44,3 +45,11 @@ def required_models() -> list[str]:
                     "not have them. Train them (python -m rnnviz train ...) before running the tests.",
                     pytrace=False)
     return installed
+
+
+@pytest.fixture
+def filipino():
+    """Every t() call of the test reads Filipino; the language source from before afterwards (the
+    app's, if it is loaded). Yields the Filipino catalogue."""
+    with i18n.speaking("fil"):
+        yield i18n.catalogue("fil")
