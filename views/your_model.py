@@ -4,13 +4,13 @@ import streamlit as st
 from rnnviz import figures
 from rnnviz.i18n import t
 from rnnviz.registry import POOLINGS, cell_kind
-from rnnviz.ui import controls, keys, loaders, make
+from rnnviz.ui import controls, keys, lesson_upload, loaders, make
 from rnnviz.ui.stepper import chart
 
 
 def upload_form(_name: str) -> None:
     """The notebook's two lines, the two files, how the classifier reads, and what opening them did."""
-    st.code(make.NOTEBOOK_CODE, language="python")
+    st.code(lesson_upload.NOTEBOOK_CODE, language="python")
     weights_col, vocab_col = st.columns(2)
     weights_col.file_uploader(t("your_model.weights"), type=["pt", "pth"], key=keys.WEIGHTS_FILE,
                               help=t("your_model.weights_help"))
@@ -20,9 +20,10 @@ def upload_form(_name: str) -> None:
     cell = make.cell_picker(cell_col, t("make.cell"), keys.LESSON_CELL)
     pooling_col.radio(t("your_model.pooling"), POOLINGS, horizontal=True, key=keys.lesson_pooling(cell),
                       index=POOLINGS.index(cell_kind(cell).lesson_pooling),
-                      format_func=make.labelled(POOLINGS, make.pooling_label), help=t("your_model.pooling_help"))
-    labels_col.text_input(t("your_model.labels"), make.DEFAULT_LABELS, key=keys.LESSON_LABELS)
-    st.button(t("your_model.open"), on_click=make.open_upload, type="primary", key=keys.LESSON_OPEN,
+                      format_func=make.labelled(POOLINGS, lesson_upload.pooling_label),
+                      help=t("your_model.pooling_help"))
+    labels_col.text_input(t("your_model.labels"), lesson_upload.DEFAULT_LABELS, key=keys.LESSON_LABELS)
+    st.button(t("your_model.open"), on_click=lesson_upload.open_upload, type="primary", key=keys.LESSON_OPEN,
               icon=":material/upload_file:")
     outcome = st.session_state.get(keys.LESSON_RESULT)
     if outcome and outcome[0] == "error":
@@ -36,7 +37,7 @@ if text:
     model = loaders.get_model(name)
     if controls.task_of(name) == "lesson":
         st.subheader(t("your_model.found_title"))
-        summary = make.lesson_summary(model, text)
+        summary = lesson_upload.lesson_summary(model, text)
         what, found = t("your_model.column_what"), t("your_model.column_found")
         st.dataframe([{what: k, found: str(v)} for k, v in summary.items()], hide_index=True)
     else:

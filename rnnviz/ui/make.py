@@ -1,4 +1,4 @@
-"""Streamlit glue for the Make pages: a training job per session, its snapshots, and uploads.
+"""Streamlit glue for Train a model: a training job per session and its snapshots.
 
 Training runs in a background thread owned by the session (one `Job` in st.session_state), not
 in the script run: a click in the browser reruns the script, which would otherwise interrupt a
@@ -23,23 +23,17 @@ import streamlit as st
 from rnnviz import recipes
 from rnnviz import train as training
 from rnnviz.checkpoints import card_json, full_card, weights_bytes
-from rnnviz.errors import CheckpointError, RnnvizError
+from rnnviz.errors import RnnvizError
 from rnnviz.i18n import t
-from rnnviz.lesson import load_lesson_model
 from rnnviz.model import Model
-from rnnviz.registry import CELL_KINDS, POOLINGS, cell_kind, head_kind
+from rnnviz.registry import CELL_KINDS, cell_kind, head_kind
 from rnnviz.tasks import TASKS, get_task
-from rnnviz.text import tokenize
 from rnnviz.ui import controls, keys, loaders
 
 CAPS = {"emb": 32, "hidden": 64, "layers": 2, "steps": 3000}   # keeps a class on one server responsive
 SNAPSHOTS = 10                          # about one snapshot per 10 % of the steps
 POLL_SECONDS = 1.0
-MAX_VOCAB_BYTES = 8 * 2**20
 DEFAULT_TASK, DEFAULT_CELL = "sentiment", "lstm"     # what the pickers open on
-DEFAULT_LABELS = "World, Sports, Business, Sci/Tech"
-NOTEBOOK_CODE = ('torch.save(net.state_dict(), "model.pt")\n'
-                 'open("vocab.txt", "w").write("\\n".join(vocab.get_itos()))')
 
 # What went wrong: a core module's message (English, as raised), or a catalogue key and its
 # fields, put into words when shown (problem_text): the training thread has no language.
@@ -182,67 +176,6 @@ def use_model(name: str) -> None:
 def card_bytes(model: Model) -> bytes:
     """The model card a download gives: the same JSON `checkpoints.save` writes beside the weights."""
     return card_json(full_card(model)).encode("utf-8")
-
-
-# ---- the lesson notebook's model ---------------------------------------------------------------
-
-def labels_from(text: str) -> list[str]:
-    return [label.strip() for label in (text or "").split(",") if label.strip()]
-
-
-def open_lesson_files(weights: bytes, vocab: bytes, cell: str, pooling: str, labels: list[str]) -> Model:
-    """The notebook's state_dict and vocabulary (bytes) as a Model, or CheckpointError saying why.
-
-    load_lesson_model checks size, loads with weights_only (nothing in a file is ever run) and
-    checks every shape against the vocabulary and the cell."""
-    if len(vocab) > MAX_VOCAB_BYTES:
-        raise CheckpointError(t("make.vocab_too_large", mb=MAX_VOCAB_BYTES // 2**20))
-    return load_lesson_model(weights, vocab, cell=cell, pooling=pooling, labels=labels or None)
-
-
-def open_upload() -> None:
-    """Button callback: open the two uploaded files; the result (or its Problem) goes to LESSON_RESULT."""
-    state = st.session_state
-    weights, vocab = state.get(keys.WEIGHTS_FILE), state.get(keys.VOCAB_FILE)
-    if weights is None or vocab is None:
-        state[keys.LESSON_RESULT] = ("error", ("make.upload_both", {}))
-        return
-    cell = state.get(keys.LESSON_CELL, DEFAULT_CELL)
-    pooling = state.get(keys.lesson_pooling(cell), cell_kind(cell).lesson_pooling)
-    try:
-        model = open_lesson_files(weights.getvalue(), vocab.getvalue(), cell, pooling,
-                                  labels_from(state.get(keys.LESSON_LABELS, DEFAULT_LABELS)))
-    except CheckpointError as err:
-        state[keys.LESSON_RESULT] = ("error", str(err))
-        return
-    except Exception as err:  # noqa: BLE001 — never a traceback for a bad upload
-        state[keys.LESSON_RESULT] = ("error", ("make.upload_failed", {"kind": type(err).__name__}))
-        return
-    own = loaders.session_models()
-    name = f"lesson-{cell}-{1 + sum(1 for n in own if n.startswith(f'lesson-{cell}-'))}"
-    title = cell_kind(cell).title
-    model.card = {**model.card, "description": f"your lesson {title} classifier, uploaded in this session"}
-    own[name] = model
-    state[keys.LESSON_RESULT] = ("ok", name)
-    use_model(name)
-
-
-def lesson_summary(model: Model, text: str) -> dict:
-    """What was found in the files, and how much of `text` the vocabulary knows: {label: value},
-    labels in the current language (the class names stay as the files have them)."""
-    spec, tokens = model.spec, tokenize(text or "")
-    known = sum(model.vocab.known(tokens))
-    found = {"cell": spec.cell_kind.title, "layers": spec.layers, "directions": spec.directions,
-             "embedding": spec.emb_size, "hidden": spec.hidden_size, "vocabulary": len(model.vocab),
-             "classes": ", ".join(spec.labels), "pooling": pooling_label(spec.pooling),
-             "known": t("make.summary.known_of", known=known, total=len(tokens))
-             + (f" ({known / len(tokens):.0%})" if tokens else "")}
-    return {t(f"make.summary.{what}"): value for what, value in found.items()}
-
-
-def pooling_label(pooling: str) -> str:
-    """How a classifier reads its states: "the last state", "the mean of all states"."""
-    return t(f"make.pooling.{pooling}") if pooling in POOLINGS else pooling
 
 
 # ---- widgets -------------------------------------------------------------------------------------

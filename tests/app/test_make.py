@@ -12,7 +12,7 @@ from torch import nn
 import rnnviz
 from rnnviz.checkpoints import load_weights, read_state_dict
 from rnnviz.model import Model, ModelSpec
-from rnnviz.ui import keys, make
+from rnnviz.ui import keys, lesson_upload, make
 
 from .appkit import assert_ok, charts, heatmap_z, live_view, open_app
 
@@ -189,7 +189,7 @@ def bad_files(tmp_path):
 def test_a_bad_upload_gets_a_friendly_message(kind, tmp_path):
     weights, vocab, message = bad_files(tmp_path)[kind]
     with pytest.raises(rnnviz.errors.CheckpointError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        make.open_lesson_files(weights, vocab, "lstm", "last", ["a", "b", "c", "d"])
+        lesson_upload.open_lesson_files(weights, vocab, "lstm", "last", ["a", "b", "c", "d"])
     at = upload(weights, vocab)
     assert any(message in e.value.replace("\\", "") for e in at.error), [e.value for e in at.error]
     assert not (tmp_path / "ran").exists(), "a pickle in an uploaded file was run"
