@@ -248,12 +248,12 @@ class GRUCell(Cell):
     gate_names = CELL_KINDS[kind].gate_names
 
     def _advance(self, wx, state, clamp):
-        wx_r, wx_z, wx_n = wx.reshape(3, -1)                          # W_· x + b_i·
-        hh_r, hh_z, hh_n = (self.w_hh @ state.h + self.b_hh).reshape(3, -1)   # H_· h_prev + b_h·
-        # r = σ(a_r), z = σ(a_z)
-        r, z = sigmoid(np.stack([wx_r + hh_r, wx_z + hh_z]))
+        k = self.hidden_size
+        hh = self.w_hh @ state.h + self.b_hh                          # H_· h_prev + b_h·, blocks r, z, n
+        # r = σ(a_r), z = σ(a_z), a_· = W_· x + b_i· + H_· h_prev + b_h·: one σ over both blocks
+        r, z = sigmoid(wx[:2 * k] + hh[:2 * k]).reshape(2, k)
         # n = tanh(W_n x + b_in + r ⊙ (H_n h_prev + b_hn))
-        n = np.tanh(wx_n + r * hh_n)
+        n = np.tanh(wx[2 * k:] + r * hh[2 * k:])
         # h = (1 − z) ⊙ n + z ⊙ h_prev
         h = self._clamp((1.0 - z) * n + z * state.h, clamp)
         return State(h), dict(zip(self.gate_names, (r, z, n)))

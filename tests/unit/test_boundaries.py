@@ -139,13 +139,14 @@ def test_session_state_keys_live_in_one_module():
     assert [hit for p in glue for hit in session_state_literals(p)] == []
 
 
-def test_importing_rnnviz_changes_no_global_setting():
-    probe = ("import torch, threadpoolctl\n"
+def test_importing_rnnviz_and_its_figures_changes_nothing_global_and_loads_no_streamlit():
+    probe = ("import sys, torch, threadpoolctl\n"
              "before = torch.get_num_threads(), threadpoolctl.threadpool_info()\n"
              "import rnnviz, rnnviz.figures, rnnviz.train, rnnviz.analysis.flags\n"
-             "print(before == (torch.get_num_threads(), threadpoolctl.threadpool_info()))\n")
+             "print(before == (torch.get_num_threads(), threadpoolctl.threadpool_info()))\n"
+             "print(any(m.split('.')[0] == 'streamlit' for m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert out.stdout.strip() == "True", out.stderr
+    assert out.stdout.split() == ["True", "False"], out.stderr
     import torch
 
     from rnnviz.runtime import use_one_thread

@@ -276,11 +276,3 @@ def test_every_builder_returns_a_figure(cell):
     assert all(isinstance(f, go.Figure) for f in figures)
     assert all(f.layout.paper_bgcolor == "rgba(0,0,0,0)" for f in figures)
 
-
-def test_figures_never_import_streamlit():
-    import subprocess
-    import sys
-    code = ("import sys, rnnviz.figures; "
-            "sys.exit(int(any(m.split('.')[0] == 'streamlit' for m in sys.modules)))")
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
-
