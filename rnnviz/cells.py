@@ -196,8 +196,8 @@ class LSTMCell(Cell):
         # a = W x + b_ih + H h_prev + b_hh, in four blocks
         a = wx + self.w_hh @ state.h + self.b_hh                      # [4*hid_size]
         a_i, a_f, a_g, a_o = a.reshape(4, -1)
-        # i = σ(a_i), f = σ(a_f), o = σ(a_o): one σ over all blocks, the a_g block unused
-        i, f, _, o = sigmoid(a).reshape(4, -1)
+        # i = σ(a_i), f = σ(a_f), o = σ(a_o)
+        i, f, o = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o)
         # g = tanh(a_g)
         g = np.tanh(a_g)
         # c = f ⊙ c_prev + i ⊙ g
@@ -248,12 +248,12 @@ class GRUCell(Cell):
     gate_names = CELL_KINDS[kind].gate_names
 
     def _advance(self, wx, state, clamp):
-        k = self.hidden_size
+        hid_size = self.hidden_size
         hh = self.w_hh @ state.h + self.b_hh                          # H_· h_prev + b_h·, blocks r, z, n
         # r = σ(a_r), z = σ(a_z), a_· = W_· x + b_i· + H_· h_prev + b_h·: one σ over both blocks
-        r, z = sigmoid(wx[:2 * k] + hh[:2 * k]).reshape(2, k)
+        r, z = sigmoid(wx[:2 * hid_size] + hh[:2 * hid_size]).reshape(2, hid_size)
         # n = tanh(W_n x + b_in + r ⊙ (H_n h_prev + b_hn))
-        n = np.tanh(wx[2 * k:] + r * hh[2 * k:])
+        n = np.tanh(wx[2 * hid_size:] + r * hh[2 * hid_size:])
         # h = (1 − z) ⊙ n + z ⊙ h_prev
         h = self._clamp((1.0 - z) * n + z * state.h, clamp)
         return State(h), dict(zip(self.gate_names, (r, z, n)))

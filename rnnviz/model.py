@@ -14,13 +14,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from .cells import CELLS, Cell, RNNCell
+from .cells import CELLS, Cell
 from .errors import CheckpointError, RnnvizError
 from .registry import CELL_KINDS, HEADS, POOLINGS, CellKind, HeadKind, cell_kind, head_kind
 from .text import Vocab
 
 LIMITS = {"vocab_size": 200_000, "emb_size": 1024, "hidden_size": 1024, "layers": 4}
-NONLINEARITIES = ("tanh", "relu")     # the plain RNN's activation
+NONLINEARITIES = tuple(dict.fromkeys(n for kind in CELL_KINDS.values() for n in kind.nonlinearities))
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ class Model(nn.Module):
                 f"The vocabulary has {len(vocab):,} tokens but the model expects {spec.vocab_size:,}.")
         self.spec, self.vocab, self.card = spec, vocab, dict(card or {})
         self.embedding = nn.Embedding(spec.vocab_size, spec.emb_size)
-        extra = {"nonlinearity": spec.nonlinearity} if spec.cell_kind.torch_module is nn.RNN else {}
+        extra = {"nonlinearity": spec.nonlinearity} if len(spec.cell_kind.nonlinearities) > 1 else {}
         self.rnn = spec.cell_kind.torch_module(spec.emb_size, spec.hidden_size, num_layers=spec.layers,
                              bidirectional=spec.bidirectional, batch_first=True, **extra)
         self.fc = nn.Linear(spec.hidden_size * spec.directions, spec.outputs)
@@ -148,9 +148,8 @@ class Model(nn.Module):
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
         w = [getattr(self.rnn, f"{name}{suffix}").detach().numpy()
              for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
-        if CELLS[self.spec.cell] is RNNCell:
-            return RNNCell(*w, nonlinearity=self.spec.nonlinearity)
-        return CELLS[self.spec.cell](*w)
+        extra = {"nonlinearity": self.spec.nonlinearity} if len(self.spec.cell_kind.nonlinearities) > 1 else {}
+        return CELLS[self.spec.cell](*w, **extra)
 
     def head_weights(self):
         """The linear head as float64 numpy: W_fc [C, D*H], b_fc [C]."""

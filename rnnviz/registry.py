@@ -39,6 +39,7 @@ class CellKind:
     forget_gate: str | None = None    # the gate a forget-bias initialisation opens
     memory_gate: str | None = None    # the gate whose product over steps is the direct path of memory
     lesson_pooling: str = "last"      # what the lesson notebook's classifier of this kind reads
+    nonlinearities: tuple[str, ...] = ("tanh",)   # the activations h may use (torch's `nonlinearity`)
 
     @property
     def blocks(self) -> int:
@@ -71,7 +72,7 @@ class CellKind:
 _SIGMOID, _TANH = "sigmoid", "tanh"
 
 CELL_KINDS: dict[str, CellKind] = {k.name: k for k in (
-    CellKind("rnn", "RNN", nn.RNN, (), carries_cell=False, lesson_pooling="mean"),
+    CellKind("rnn", "RNN", nn.RNN, (), carries_cell=False, lesson_pooling="mean", nonlinearities=("tanh", "relu")),
     CellKind("gru", "GRU", nn.GRU, (
         Gate("reset", "r", _SIGMOID, "reset gate r"),
         Gate("update", "z", _SIGMOID, "update gate z"),

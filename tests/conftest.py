@@ -8,6 +8,8 @@ needs another folder sets RNNVIZ_MODELS_DIR itself (see tests/app/test_model_fol
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from rnnviz import i18n
@@ -17,13 +19,14 @@ use_one_thread()      # the test run is an entry point too: tiny tensors, one th
 
 
 TIERS = ("unit", "app", "e2e")
+TESTS = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(items):
     """Mark each test with the tier of the folder it lives in."""
     for item in items:
-        tier = next((part for part in item.path.parts if part in TIERS), None)
-        if tier is not None:
+        tier = item.path.relative_to(TESTS).parts[0]
+        if tier in TIERS:
             item.add_marker(getattr(pytest.mark, tier))
 
 

@@ -2,8 +2,9 @@
 import streamlit as st
 
 from rnnviz import figures
+from rnnviz.analysis.lab import most_open_unit
 from rnnviz.figures.gradients import gradient_curves_figure
-from rnnviz.figures.saturation import most_open_unit, saturation_figure, unit_gate_figure
+from rnnviz.figures.saturation import saturation_figure, unit_gate_figure
 from rnnviz.i18n import t
 from rnnviz.ui import controls, keys, loaders
 from rnnviz.ui.stepper import chart, chart_config, clicked_point, stepper
@@ -32,14 +33,14 @@ def draw(_, step):
     st.caption(t("compare.gradient_caption"))
 
 
-def clicked(sat):
+def clicked(sat, kind: str):
     """The gate unit last clicked in the scatter, if this model has it; else the most open one."""
     data = clicked_point(keys.SATURATION_CLICK)
     if isinstance(data, list) and len(data) == 4 and data[0] in sat:
         gate, *where = data
         if all(0 <= int(i) < s for i, s in zip(where, sat[gate][0].shape)):
             return gate, *(int(i) for i in where)
-    return most_open_unit(sat)
+    return most_open_unit(sat, kind)
 
 
 def gates_section():
@@ -51,11 +52,11 @@ def gates_section():
         return
     pick = gated[0] if len(gated) == 1 else st.segmented_control(
         t("compare.whose_gates"), gated, default=gated[-1], required=True, format_func=cell_title)
-    sat = loaders.gate_saturation(pick, text)
-    unit = clicked(sat)
+    sat, kind = loaders.gate_saturation(pick, text), loaders.get_model(pick).spec.cell
+    unit = clicked(sat, kind)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(saturation_figure(sat, loaders.get_model(pick).spec.cell, unit, scale=size),
+        st.plotly_chart(saturation_figure(sat, kind, unit, scale=size),
                         key=keys.SATURATION_CLICK, theme=None, on_select="rerun", selection_mode="points",
                         config=chart_config(keys.SATURATION_CLICK))
         pool = "sentence" if pick in loaders.session_models() else "probe"

@@ -14,10 +14,6 @@ from rnnviz.ui.stepper import chart, stepper
 DEEP_MODELS = {"sentiment-bilstm": "deep.kind.directions", "story-lstm-2layer": "deep.kind.layers"}  # -> catalogue key
 
 
-def switch(target: str) -> None:
-    st.session_state[keys.MODEL] = target
-
-
 def answer(trace) -> tuple[str, str]:
     """The classifier's answer after the whole text (escaped) and how sure it is ("87%")."""
     best, p = trace.top_predictions(top=1)[0]
@@ -31,7 +27,7 @@ def what_is_deep(name: str) -> None:
     if spec.layers == 1 and not spec.bidirectional:
         st.info(t("deep.one_layer", name=controls.md_escape(name)), icon="🧱")
         for target, column in zip(deep, st.columns(max(len(deep), 1))):
-            column.button(t("deep.open", model=target, what=t(DEEP_MODELS[target])), on_click=switch,
+            column.button(t("deep.open", model=target, what=t(DEEP_MODELS[target])), on_click=controls.use_model,
                           args=(target,), key=keys.open_model(target), width="stretch")
     if spec.bidirectional:
         st.markdown(t("deep.explain.directions"))

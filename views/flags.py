@@ -1,6 +1,7 @@
 """Flags: find the units that switch on with a concept, compare minimal pairs, switch one off."""
 import streamlit as st
 
+from rnnviz.analysis import lab
 from rnnviz.analysis.flags import FLAG_CONCEPTS
 from rnnviz.figures import flags as figs
 from rnnviz.figures import theme
@@ -47,7 +48,7 @@ if text:
             best = list(dict.fromkeys([unit] + [s.key for s in ranking[:4]]))
             units.clickable(figs.flag_lines_figure(trace, best, mark, selected=unit, scale=size), keys.FLAG_LINES, spec)
     st.subheader(t("flags.gates_subheader", unit=units.name_of(spec, unit)))
-    chart(figs.unit_gates_figure(trace, unit, figs.biggest_change(trace, unit) if mark is None else mark, scale=size),
+    chart(figs.unit_gates_figure(trace, unit, lab.biggest_change(trace, unit) if mark is None else mark, scale=size),
           "flag_gates", download=True)
     st.caption(gates_caption(spec.cell, mark is not None, bool(unit[1])))
 
@@ -69,7 +70,7 @@ if text:
     after = loaders.get_trace(name, text, clamp={unit: value})
     chart(figs.clamp_effect_figure(trace, after, f"{units.name_of(spec, unit)} = {value:+.2f}", scale=size),
           "clamp_effect", download=True)
-    st.markdown(units.changes_text(figs.prediction_changes(trace, after)))
+    st.markdown(units.changes_text(lab.prediction_changes(trace, after)))
     rates = loaders.flag_flip_rates(name, concept, unit) if concept != units.WORD_CHOICE and ranking else None
     if rates is not None:
         mine, chance = st.columns(2)

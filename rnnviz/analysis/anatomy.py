@@ -2,8 +2,9 @@
 
 `cell_terms` recomputes the step with the explicit cell over the model's weights, from the
 trace's previous state, so every number the anatomy figures show is exact. Weights keep
-torch.nn's layout: W = weight_ih [G*H, E], H = weight_hh [G*H, H], gate blocks in the registry's
-order (LSTM i, f, g, o; GRU r, z, n). Legend: E input size, H hidden units, G gate blocks.
+torch.nn's layout: W = weight_ih [G*hid_size, emb_size], H = weight_hh [G*hid_size, hid_size],
+gate blocks in the registry's order (LSTM i, f, g, o; GRU r, z, n).
+Legend: emb_size the input's size, hid_size the state's units, G gate blocks.
 """
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from ..trace import Trace, check_index
 class CellTerms:
     """Every vector and matrix of one cell's step at token `step` of `trace`.
 
-    Shapes: x [E]; W [G*H, E]; H [G*H, H]; b_ih, b_hh, b, Wx, Hh, a, x_part, h_part [G*H];
-    h_prev, h, c_prev, c [H] (c_prev and c None without a cell state); gates name -> [H].
+    Shapes: x [emb_size]; W [G*hid_size, emb_size]; H [G*hid_size, hid_size];
+    b_ih, b_hh, b, Wx, Hh, a, x_part, h_part [G*hid_size]; h_prev, h, c_prev, c [hid_size]
+    (c_prev and c None without a cell state); gates name -> [hid_size].
     """
 
     trace: Trace                 # the sentence the step belongs to (its tokens name the step)
@@ -66,7 +68,7 @@ def cell_terms(model, trace: Trace, step: int, layer: int = 0, direction: int = 
     x is the token's embedding (layer 0) or [h_forward; h_backward] of layer − 1 at `step`;
     h_prev (and c_prev) come from trace.hidden (trace.cell) at step − 1, or step + 1 for the
     backward direction, zeros before the first token it reads. Then:
-        Wx = W x,  Hh = H h_prev,  b = b_ih + b_hh,  a = Wx + Hh + b          [G*H]
+        Wx = W x,  Hh = H h_prev,  b = b_ih + b_hh,  a = Wx + Hh + b    [G*hid_size]
         RNN:  h = tanh(a)
         LSTM: i, f, o = σ(a_i), σ(a_f), σ(a_o);  g = tanh(a_g);  c = f ⊙ c_prev + i ⊙ g;  h = o ⊙ tanh(c)
         GRU:  r, z = σ(a_r), σ(a_z);  n = tanh(x_part_n + r ⊙ h_part_n);  h = (1 − z) ⊙ n + z ⊙ h_prev
@@ -79,7 +81,7 @@ def cell_terms(model, trace: Trace, step: int, layer: int = 0, direction: int = 
     if cell.kind != trace.kind or cell.hidden_size != units:
         raise RnnvizError(t("anatomy.fig.other_model"))
     if layer == 0:
-        x = model.embeddings(trace.ids[at:at + 1])[0]                          # [E]
+        x = model.embeddings(trace.ids[at:at + 1])[0]                          # [emb_size]
     else:
         x = trace.hidden[layer - 1, :, at].astype(np.float64).ravel()          # [D*H]
     prev = at + 1 if direction else at - 1                                      # the step read before
@@ -89,7 +91,7 @@ def cell_terms(model, trace: Trace, step: int, layer: int = 0, direction: int = 
     if trace.cell_kind.carries_cell:
         c_prev = np.zeros(units) if first else trace.cell[layer, direction, prev].astype(np.float64)
     state, gates = cell.step(x, State(h_prev, c_prev))
-    wx, hh, b = cell.w_ih @ x, cell.w_hh @ h_prev, cell.b_ih + cell.b_hh      # [G*H] each
+    wx, hh, b = cell.w_ih @ x, cell.w_hh @ h_prev, cell.b_ih + cell.b_hh      # [G*hid_size] each
     return CellTerms(
         trace=trace, kind=cell.kind, activation=getattr(cell, "nonlinearity", "tanh"), step=at, layer=layer,
         direction=direction, prev_step=None if first else prev,

@@ -1,12 +1,15 @@
 """What the pages ask of a Trace beyond drawing it: the unit that moves most, the gate that opens
-most, the targets a sentence offers for L. Pages show these; they compute nothing themselves.
+most, where a prediction changes, the targets a sentence offers for L. Pages show these; they
+compute nothing themselves.
 
-Legend: T tokens, L layers, D directions, H hidden units. Every function only reads the Trace.
+Legend: T tokens, L layers, D directions, H hidden units. Every function only reads its input.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..errors import RnnvizError
+from ..registry import CELL_KINDS
 from ..trace import Trace
 
 Unit = tuple[int, int, int]           # (layer, direction, unit)
@@ -41,3 +44,41 @@ def gradient_targets(trace: Trace, known) -> list:
         return [None, *trace.labels]
     last = 1 if trace.hidden.shape[1] == 2 else trace.steps           # D = 2: it read to the end
     return [None, *[(word, k - 1) for k, word in enumerate(trace.tokens[:last]) if k and word in known]]
+
+
+def biggest_change(trace: Trace, unit: Unit) -> int:
+    """The token where `unit`'s flag state moves most (its state before the first token is 0).
+
+    In a direction that reads backwards the state "before" token t is the one at t + 1.
+    """
+    layer, direction, index = unit
+    values = trace.flag_states[layer, direction, :, index].astype(float)     # [T]
+    ordered = values[::-1] if direction else values                            # reading order
+    jumps = np.abs(np.diff(ordered, prepend=0.0))                              # [T]
+    k = int(np.argmax(jumps))
+    return trace.steps - 1 - k if direction else k
+
+
+def prediction_changes(before: Trace, after: Trace) -> list[tuple[int, str, str, float, str, float]]:
+    """(t, token, label before, p, label after, p) wherever the most likely output differs."""
+    a, b = before.probs.argmax(axis=1), after.probs.argmax(axis=1)            # [T] each
+    return [(s, before.tokens[s], before.labels[a[s]], float(before.probs[s, a[s]]),
+             after.labels[b[s]], float(after.probs[s, b[s]])) for s in np.flatnonzero(a != b)]
+
+
+def label_position(trace: Trace, labels) -> int | None:
+    """The first token that is one of `labels` (the recall colour), or None."""
+    return next((k for k, tok in enumerate(trace.tokens) if tok in set(labels)), None)
+
+
+def most_open_unit(sat: dict[str, tuple[np.ndarray, np.ndarray]], kind: str) -> tuple[str, int, int, int]:
+    """(gate, layer, direction, unit) of the unit that is wide open most often in `sat`
+    (analysis.saturation: gate -> (shut, open) fractions [L, D, H]), of the cell's memory gate
+    (LSTM f, GRU z) if `kind` has one, else of its first gate."""
+    if not sat:
+        raise RnnvizError("A simple RNN has no gates, so there is no gate unit to choose.")
+    memory = CELL_KINDS[kind].memory_gate
+    gate = memory if memory in sat else next(iter(sat))
+    high = sat[gate][1]
+    layer, d, u = np.unravel_index(int(np.argmax(high)), high.shape)
+    return gate, int(layer), int(d), int(u)

@@ -1,9 +1,10 @@
 """One cell at one token, with its real numbers: the lesson's equation, then each gate's own.
 
 The figures draw rnnviz.analysis.anatomy.cell_terms' record (the step recomputed exactly from the
-model's weights). W = weight_ih [G*H, E], H = weight_hh [G*H, H], gate blocks in the registry's
-order (LSTM i, f, g, o; GRU r, z, n).
-Legend: E input size, H hidden units, G gate blocks (RNN 1, GRU 3, LSTM 4), T tokens.
+model's weights). W = weight_ih [G*hid_size, emb_size], H = weight_hh [G*hid_size, hid_size],
+gate blocks in the registry's order (LSTM i, f, g, o; GRU r, z, n).
+Legend: emb_size the input's size, hid_size the state's units, G gate blocks (RNN 1, GRU 3,
+LSTM 4), T tokens.
 """
 from __future__ import annotations
 
@@ -103,9 +104,9 @@ def _equation(terms: CellTerms) -> str:
 def simple_cell_figure(terms: CellTerms, scale: float = 1.0) -> go.Figure:
     """The lesson's simple cell with real numbers: h_t = tanh(W·x_t + H·h_prev + b).
 
-    Side by side: W [G*H, E], x_t [E], H [G*H, H], h_prev [H], b [G*H], the sum a [G*H] and,
-    for a plain RNN, h_t = tanh(a) [H]. For an LSTM or GRU, W, H, b and a stack one block per
-    gate (lines between the blocks): every gate starts as this same sum, and
+    Side by side: W [G*hid_size, emb_size], x_t [emb_size], H [G*hid_size, hid_size], h_prev [hid_size],
+    b and the sum a [G*hid_size] and, for a plain RNN, h_t = tanh(a) [hid_size]. For an LSTM or
+    GRU, W, H, b and a stack one block per gate (lines between the blocks): every gate starts as this same sum, and
     `gate_equations_figure` takes over from a. Diverging colours centred at 0.
     """
     letters, units = terms.cell_kind.letters, terms.h_prev.shape[0]
@@ -145,7 +146,7 @@ def simple_cell_figure(terms: CellTerms, scale: float = 1.0) -> go.Figure:
     return fig
 
 
-Row = tuple[str, list[tuple[str, np.ndarray, str]]]      # (equation, [(strip title, values [H], colour axis)])
+Row = tuple[str, list[tuple[str, np.ndarray, str]]]      # (equation, [(strip title, values [hid_size], colour axis)])
 
 
 def _gate_row(terms: CellTerms, k: int) -> Row:
@@ -167,7 +168,7 @@ def _reset_candidate_row(terms: CellTerms, k: int) -> Row:
     """The GRU's candidate (block k): n = tanh(W_n x_t + b_in + r ⊙ (H_n h_prev + b_hn))."""
     gate, units = terms.cell_kind.gates[k], terms.h_prev.shape[0]
     part = slice(k * units, (k + 1) * units)
-    xn, hn, r = terms.x_part[part], terms.h_part[part], terms.gates["reset"]     # [H] each
+    xn, hn, r = terms.x_part[part], terms.h_part[part], terms.gates["reset"]     # [hid_size] each
     xt, hp = _sub("x", "t"), _sub("h", terms.prev)
     return (f"{theme.gate_label(gate.name, terms.kind)}: n = tanh(W<sub>n</sub>·{xt} + b<sub>in</sub> + r ⊙ "
             f"(H<sub>n</sub>·{hp} + b<sub>hn</sub>))",

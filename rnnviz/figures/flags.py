@@ -36,31 +36,6 @@ def trace_unit_label(trace: Trace, unit: Unit) -> str:
     return unit_label(unit, *trace.hidden.shape[:2])
 
 
-def flag_kind(trace: Trace) -> str:
-    """"cell" for the LSTM, else "hidden": the state whose units act as flags (the registry's flag_state)."""
-    return trace.cell_kind.flag_state
-
-
-def biggest_change(trace: Trace, unit: Unit) -> int:
-    """The token where `unit`'s flag state moves most (its state before the first token is 0).
-
-    In a direction that reads backwards the state "before" token t is the one at t + 1.
-    """
-    layer, direction, index = unit
-    values = trace.flag_states[layer, direction, :, index].astype(float)     # [T]
-    ordered = values[::-1] if direction else values                            # reading order
-    jumps = np.abs(np.diff(ordered, prepend=0.0))                              # [T]
-    k = int(np.argmax(jumps))
-    return trace.steps - 1 - k if direction else k
-
-
-def prediction_changes(before: Trace, after: Trace) -> list[tuple[int, str, str, float, str, float]]:
-    """(t, token, label before, p, label after, p) wherever the most likely output differs."""
-    a, b = before.probs.argmax(axis=1), after.probs.argmax(axis=1)            # [T] each
-    return [(s, before.tokens[s], before.labels[a[s]], float(before.probs[s, a[s]]),
-             after.labels[b[s]], float(after.probs[s, b[s]])) for s in np.flatnonzero(a != b)]
-
-
 # ---- the ranking -----------------------------------------------------------------------------
 
 def unit_ranking_figure(scores, layers: int = 1, directions: int = 1, top: int = 8,
@@ -108,7 +83,7 @@ def flag_lines_figure(trace: Trace, units, mark: int | None = None, selected: Un
 
     customdata [layer, direction, unit, step] on every point; the column of `mark` shaded.
     """
-    values, kind = trace.flag_states, flag_kind(trace)
+    values, kind = trace.flag_states, trace.cell_kind.flag_state
     steps = np.arange(trace.steps)
     labels = [token_label(trace, s) for s in steps]
     fig = go.Figure()

@@ -170,9 +170,7 @@ def forget_product_figure(trace: Trace, layer: int = 0, direction: int = 0,
     labels = [token_label(trace, s) for s in range(trace.steps)]
     fig = go.Figure(_curve(np.arange(trace.steps), _positive(product), "∏ f", theme.cell_colour(trace.kind),
                            "solid", labels, scale))
-    title = t("fig.product_title")       # "forget gate" stays English in every catalogue
-    if trace.cell_kind.forget_gate is None:   # the GRU's memory path runs through its update gate
-        title = title.replace("forget", "update")
+    title = t("fig.product_title", gate=trace.cell_kind.memory_gate)   # the gate's name stays English
     fig = _log_layout(fig, trace, 330, title, t("gradients.fig.product_axis"), scale, max_ticks=12)
     return fig.update_layout(showlegend=False)
 
@@ -207,6 +205,3 @@ def connectivity_figure(traces: Mapping[str, Trace], scale: float = 1.0) -> go.F
     return fig
 
 
-def label_position(trace: Trace, labels) -> int | None:
-    """The first token that is one of `labels` (the recall colour), or None."""
-    return next((k for k, tok in enumerate(trace.tokens) if tok in set(labels)), None)

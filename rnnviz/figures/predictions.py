@@ -10,11 +10,6 @@ from . import theme
 from .common import MAX_TICKS, check_index, token_axis, token_label
 
 
-def final_prediction(trace: Trace, top: int | None = None) -> list[tuple[str, float]]:
-    """(label, probability) after the last token, most likely first (Trace.top_predictions)."""
-    return trace.top_predictions(-1, top)
-
-
 def prediction_figure(trace: Trace, step: int | None = None, top: int = 5,
                       scale: float = 1.0, max_ticks: int = MAX_TICKS) -> go.Figure:
     """Classifier: each class's probability after each token, a vertical line at `step`

@@ -75,16 +75,6 @@ def saturation_figure(sat: Saturation, kind: str, selected: Unit | None = None,
     return fig
 
 
-def most_open_unit(sat: Saturation) -> Unit:
-    """The unit that is wide open most often: forget gate (LSTM) or update gate (GRU) first."""
-    if not sat:
-        raise RnnvizError("A simple RNN has no gates, so there is no gate unit to choose.")
-    gate = next((g for g in ("forget", "update") if g in sat), next(iter(sat)))
-    high = sat[gate][1]
-    layer, d, u = np.unravel_index(int(np.argmax(high)), high.shape)
-    return gate, int(layer), int(d), int(u)
-
-
 def unit_gate_figure(trace: Trace, gate: str, layer: int, direction: int, unit: int,
                      step: int | None = None, scale: float = 1.0) -> go.Figure:
     """One gate unit's value at every token of the sentence; the shut and open bands shaded."""

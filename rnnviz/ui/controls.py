@@ -82,6 +82,11 @@ def page_top(title: str, intro: str, more: Callable[[str], None] | None = None) 
     return name, usable_text(sentence_box(name)), figure_scale()
 
 
+def use_model(name: str) -> None:
+    """Button callback: show `name` on every page (the sidebar picker's value)."""
+    st.session_state[keys.MODEL] = name
+
+
 def task_of(name: str) -> str:
     return loaders.card(name).get("task", "lesson")
 

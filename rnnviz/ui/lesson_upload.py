@@ -14,7 +14,8 @@ from rnnviz.model import Model
 from rnnviz.registry import POOLINGS, cell_kind
 from rnnviz.text import tokenize
 from rnnviz.ui import keys, loaders
-from rnnviz.ui.make import DEFAULT_CELL, use_model
+from rnnviz.ui.controls import use_model
+from rnnviz.ui.make import DEFAULT_CELL
 
 MAX_VOCAB_BYTES = 8 * 2**20
 DEFAULT_LABELS = "World, Sports, Business, Sci/Tech"

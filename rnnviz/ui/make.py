@@ -168,11 +168,6 @@ def collect(job: Job | None) -> bool:
     return True
 
 
-def use_model(name: str) -> None:
-    """Button callback: show `name` on every page (the sidebar picker's value)."""
-    st.session_state[keys.MODEL] = name
-
-
 def card_bytes(model: Model) -> bytes:
     """The model card a download gives: the same JSON `checkpoints.save` writes beside the weights."""
     return card_json(full_card(model)).encode("utf-8")
@@ -258,7 +253,7 @@ def finished_panel(job: Job) -> None:
     st.success(t("make.ready", name=job.name, how=how,
                  accuracy=f"{result.metrics.get('accuracy', 0):.0%}"), icon="✅")
     use, pt, card = st.columns(3)
-    use.button(t("make.use"), on_click=use_model, args=(job.name,), key=keys.USE)
+    use.button(t("make.use"), on_click=controls.use_model, args=(job.name,), key=keys.USE)
     pt.download_button(t("make.download_weights"), weights_bytes(model), f"{job.name}.pt", key=keys.DOWNLOAD_WEIGHTS)
     card.download_button(t("make.download_card"), card_bytes(model), f"{job.name}.json",
                          mime="application/json", key=keys.DOWNLOAD_CARD)

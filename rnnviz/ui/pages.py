@@ -19,9 +19,9 @@ class Page:
     """One page: its file, its title (a catalogue key), its icon, and the section it sits in."""
 
     path: str           # "views/step_through.py", relative to app.py
-    title: str          # catalogue key: "nav.step_through"
+    title_key: str      # catalogue key of its title: "nav.step_through"
     icon: str           # ":material/footprint:"
-    section: str        # catalogue key of its group in the navigation: "nav.learn"
+    section_key: str    # catalogue key of its group in the navigation: "nav.learn"
 
     @property
     def name(self) -> str:
@@ -54,6 +54,6 @@ def navigation() -> dict[str, list[st.Page]]:
     """st.navigation's sections, titled in the current language: {section title: [st.Page]}."""
     sections: dict[str, list[st.Page]] = {}
     for p in PAGES:
-        sections.setdefault(t(p.section), []).append(
-            st.Page(p.path, title=t(p.title), icon=p.icon, default=p is PAGES[0]))
+        sections.setdefault(t(p.section_key), []).append(
+            st.Page(p.path, title=t(p.title_key), icon=p.icon, default=p is PAGES[0]))
     return sections

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from rnnviz.analysis.gradients import gradient_curve
-from rnnviz.figures.gradients import gradient_curves_figure, label_position
+from rnnviz.analysis.lab import label_position
+from rnnviz.figures.gradients import gradient_curves_figure
 from rnnviz.i18n import t
 from rnnviz.ui import controls, keys, loaders
 from rnnviz.ui.stepper import chart

@@ -21,7 +21,7 @@ from rnnviz.i18n import language, t
 from rnnviz.tasks import CONCEPTS, trigger_words
 from rnnviz.text import MAX_CHARS, tokenize
 from rnnviz.ui import controls, keys
-from rnnviz.ui.stepper import clicked_point
+from rnnviz.ui.stepper import chart_config, clicked_point
 
 Unit = tuple[int, int, int]
 WORD_CHOICE = "word"                      # the concept option "a word you choose"
@@ -252,4 +252,4 @@ def _use_pair(prepared) -> None:
 def clickable(fig, key: str, spec, layer: int = 0, direction: int = 0) -> None:
     """A chart whose clicked bar, line point or heatmap cell selects that unit."""
     st.plotly_chart(fig, key=key, theme=None, on_select=lambda: pick_from_chart(key, spec, layer, direction),
-                    selection_mode="points", config={"displaylogo": False})
+                    selection_mode="points", config=chart_config(key))

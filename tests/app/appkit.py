@@ -11,6 +11,8 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import element_tree as et
 
 from rnnviz import i18n
+from tests.unit.figkit import FIL as FIL  # re-exported for the app tests
+from tests.unit.figkit import fil as fil
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
@@ -166,12 +168,7 @@ def rendered(source: str) -> str:
 
 # ---- languages -------------------------------------------------------------------------------
 
-FIL = i18n.catalogue("fil")
-
-
-def fil(key: str, **fields) -> str:
-    """The Filipino text under `key`, its fields filled in."""
-    return i18n.t(key, "fil", **fields)
+# FIL (the Filipino catalogue) and fil(key, **fields) are the figure tests' (tests/unit/figkit.py)
 
 
 def visible_strings(at: AppTest) -> list[str]:

@@ -14,7 +14,7 @@ from .appkit import assert_ok, charts, live_view, open_app, rendered
 
 SENTENCE = "alice says the movie was good . she is happy ."
 STEP_PAGE = pages.page("step_through").path
-PAGES = [p.path for p in pages.PAGES if p.section != pages.MAKE]      # the pages a class reads together
+PAGES = [p.path for p in pages.PAGES if p.section_key != pages.MAKE]      # the pages a class reads together
 
 
 def font_sizes(at) -> dict[str, float]:

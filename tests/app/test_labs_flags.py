@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 import rnnviz
 from rnnviz import recipes
 from rnnviz.analysis import flags
-from rnnviz.figures.flags import prediction_changes
+from rnnviz.analysis.lab import prediction_changes
 from rnnviz.figures.theme import safe
 from rnnviz.head import pooled_states
 from rnnviz.train import make_data

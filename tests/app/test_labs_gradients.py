@@ -15,9 +15,9 @@ import pytest
 import rnnviz
 from rnnviz import recipes
 from rnnviz.analysis.gradients import gradient_curve, spectral_radius, untrained_model
+from rnnviz.analysis.lab import most_open_unit
 from rnnviz.analysis.saturation import saturation
 from rnnviz.checkpoints import MODELS_DIR, read_card
-from rnnviz.figures.saturation import most_open_unit
 from rnnviz.text import MAX_TOKENS, tokenize
 from rnnviz.trace import read
 from rnnviz.train import make_data
@@ -289,7 +289,7 @@ def test_compare_shows_gate_saturation_over_the_probe_set_and_the_sentence():
         for (gate, layer, direction, unit), x, y in zip(d["customdata"], array(d["x"]), array(d["y"])):
             low, high = sat[gate]
             assert (x, y) == pytest.approx((low[layer, direction, unit], high[layer, direction, unit]))
-    gate, layer, direction, unit = most_open_unit(sat)
+    gate, layer, direction, unit = most_open_unit(sat, "lstm")
     shown = charts(at)["saturation_unit"]
     assert f"unit {unit}" in title(shown)
     gates = expected("story-lstm", SENTENCE).gates

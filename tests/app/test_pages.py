@@ -43,7 +43,7 @@ def test_every_page_file_is_in_the_registry_and_every_registered_page_is_a_file(
 def test_every_page_has_its_words_in_every_catalogue():
     for lang in ("en", "fil"):
         words = catalogue(lang)
-        missing = [key for p in pages.PAGES for key in (p.title, p.section) if key not in words]
+        missing = [key for p in pages.PAGES for key in (p.title_key, p.section_key) if key not in words]
         assert not missing, f"{lang}: {missing}"
 
 

@@ -1,7 +1,7 @@
 """What the figure tests share: a synthetic Trace, a figure's words, and Filipino's catalogue.
 
-The `filipino` fixture lives in tests/unit/conftest.py (pytest finds fixtures there); `fil` reads
-one Filipino text with its fields filled in.
+The `filipino` fixture lives in tests/conftest.py (pytest finds fixtures there); `fil` reads
+one Filipino text with its fields filled in; the app tests use these too (through appkit).
 """
 from __future__ import annotations
 

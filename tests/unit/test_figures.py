@@ -8,7 +8,6 @@ import pytest
 from rnnviz import i18n
 from rnnviz.errors import RnnvizError
 from rnnviz.figures import (
-    final_prediction,
     gate_heatmap_figure,
     gate_strips_figure,
     prediction_figure,
@@ -171,12 +170,12 @@ def test_the_head_not_the_number_of_labels_says_what_is_predicted():
 
 def test_final_prediction_sorted():
     trace = make_trace(C=4)
-    result = final_prediction(trace)
+    result = trace.top_predictions()
     assert [p for _, p in result] == sorted((p for _, p in result), reverse=True)
     expected = {f"class {c}": float(trace.probs[-1, c]) for c in range(4)}
     assert dict(result) == pytest.approx(expected)
     assert all(isinstance(p, float) for _, p in result)
-    assert len(final_prediction(trace, top=2)) == 2
+    assert len(trace.top_predictions(top=2)) == 2
 
 
 # --- diagrams ------------------------------------------------------------------------------

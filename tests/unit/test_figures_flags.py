@@ -11,16 +11,14 @@ import pytest
 import rnnviz
 from rnnviz import head, i18n
 from rnnviz.analysis.flags import minimal_pair, trigger_scores
+from rnnviz.analysis.lab import biggest_change, prediction_changes
 from rnnviz.errors import RnnvizError
 from rnnviz.figures import theme
 from rnnviz.figures.deep import concat_figure, layers_figure, top_outputs
 from rnnviz.figures.flags import (
-    biggest_change,
     clamp_effect_figure,
-    flag_kind,
     flag_lines_figure,
     pair_diff_figure,
-    prediction_changes,
     unit_gates_figure,
     unit_label,
     unit_ranking_figure,
@@ -63,7 +61,7 @@ def test_unit_labels_name_layer_and_direction_only_when_there_is_more_than_one()
 @pytest.mark.parametrize("cell", CELLS)
 def test_the_flag_state_is_c_for_the_lstm_and_h_otherwise(models, cell):
     trace = rnnviz.trace(models[cell, False, False], TEXT)
-    assert flag_kind(trace) == ("cell" if cell == "lstm" else "hidden")
+    assert trace.cell_kind.flag_state == ("cell" if cell == "lstm" else "hidden")
     assert trace.flag_states is (trace.cell if cell == "lstm" else trace.hidden)
 
 
@@ -129,7 +127,7 @@ def test_flag_lines_are_the_flag_state_of_each_unit_with_clickable_points(models
     assert isinstance(sent, list), "plain lists: a typed array reaches the click handler as a dict"
     assert fig.data[1].line.width > fig.data[0].line.width, "the selected unit is drawn thicker"
     assert shaded_columns(fig) == {4}
-    assert theme.state_label(flag_kind(trace)) in fig.layout.title.text
+    assert theme.state_label(trace.cell_kind.flag_state) in fig.layout.title.text
 
 
 @pytest.mark.parametrize("cell", CELLS)

@@ -7,16 +7,16 @@ import pytest
 
 import rnnviz
 from rnnviz.analysis.gradients import clip, forget_product, gradient_curve, spectral_radius, step_gain, untrained_model
+from rnnviz.analysis.lab import label_position, most_open_unit
 from rnnviz.analysis.saturation import saturation
 from rnnviz.errors import RnnvizError
 from rnnviz.figures.gradients import (
     connectivity_figure,
     forget_product_figure,
     gradient_curves_figure,
-    label_position,
     step_gain_figure,
 )
-from rnnviz.figures.saturation import most_open_unit, saturation_figure, unit_gate_figure
+from rnnviz.figures.saturation import saturation_figure, unit_gate_figure
 from tests.unit.figkit import plain_json
 from tests.unit.reference import make_model
 
@@ -203,7 +203,7 @@ def test_saturation_scatter_has_one_point_per_gate_unit_with_customdata(cell):
 def test_the_chosen_unit_is_ringed_and_drawn_over_the_sentence():
     model = untrained_model("lstm", forget_bias=3.0)
     sat = saturation(model, [TEXT])
-    unit = most_open_unit(sat)
+    unit = most_open_unit(sat, "lstm")
     gate, layer, direction, u = unit
     assert gate == "forget" and sat[gate][1][layer, direction, u] == sat[gate][1].max()
     ring = named(saturation_figure(sat, "lstm", unit), "chosen unit")
@@ -218,7 +218,7 @@ def test_a_plain_rnn_has_nothing_to_saturate():
     with pytest.raises(RnnvizError):
         saturation_figure(saturation(untrained_model("rnn"), [TEXT]), "rnn")
     with pytest.raises(RnnvizError):
-        most_open_unit({})
+        most_open_unit({}, "rnn")
 
 
 # --- escaping and helpers ------------------------------------------------------------------
@@ -230,7 +230,7 @@ def test_typed_tokens_are_escaped_in_every_figure():
     figs = [gradient_curves_figure({"<i>x</i>": tr, "m": tr}, step=1, marks={2: "<b>mark"}),
             step_gain_figure({"m": tr}),
             forget_product_figure(tr), connectivity_figure({"m": tr}), saturation_figure(sat, "lstm"),
-            unit_gate_figure(tr, *most_open_unit(sat))]
+            unit_gate_figure(tr, *most_open_unit(sat, "lstm"))]
     for fig in figs:
         text = plain_json(fig)
         for raw in ("<b>bold", "<script", "<i>x", "<b>mark"):

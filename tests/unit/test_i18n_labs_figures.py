@@ -9,6 +9,7 @@ import rnnviz
 from rnnviz import i18n
 from rnnviz.analysis.flags import minimal_pair, trigger_scores
 from rnnviz.analysis.gradients import untrained_model
+from rnnviz.analysis.lab import most_open_unit
 from rnnviz.analysis.saturation import saturation
 from rnnviz.figures import theme
 from rnnviz.figures.flags import (
@@ -25,7 +26,7 @@ from rnnviz.figures.gradients import (
     gradient_curves_figure,
     step_gain_figure,
 )
-from rnnviz.figures.saturation import most_open_unit, saturation_figure, unit_gate_figure
+from rnnviz.figures.saturation import saturation_figure, unit_gate_figure
 from rnnviz.ui import units
 from tests.unit.figkit import FIL, annotations, fil
 from tests.unit.reference import make_model
@@ -73,8 +74,8 @@ def test_gain_product_and_connectivity_in_filipino(filipino, cells):
     assert gain.layout.yaxis.title.text == fil("gradients.fig.gain_axis")
     assert fil("gradients.fig.no_change") in annotations(gain)
     lstm, gru = forget_product_figure(cells["lstm"]), forget_product_figure(cells["gru"])
-    assert lstm.layout.title.text == FIL["fig.product_title"]
-    assert gru.layout.title.text == FIL["fig.product_title"].replace("forget", "update")
+    assert lstm.layout.title.text == fil("fig.product_title", gate="forget")
+    assert gru.layout.title.text == fil("fig.product_title", gate="update")
     assert "update gate" in gru.layout.title.text
     assert lstm.layout.yaxis.title.text == fil("gradients.fig.product_axis")
     strip = connectivity_figure(cells)
@@ -88,7 +89,7 @@ def test_gain_product_and_connectivity_in_filipino(filipino, cells):
 def test_saturation_figures_in_filipino(filipino):
     model = make_model("lstm")
     sat = saturation(model, TEXTS)
-    unit = most_open_unit(sat)
+    unit = most_open_unit(sat, "lstm")
     fig = saturation_figure(sat, "lstm", selected=unit)
     assert fig.layout.title.text == FIL["fig.saturation_title"]
     assert fig.layout.xaxis.title.text == fil("saturation.shut_axis", low="0.1")
