@@ -195,9 +195,9 @@ class LSTMCell(Cell):
     def _advance(self, wx, state, clamp):
         # a = W x + b_ih + H h_prev + b_hh, in four blocks
         a = wx + self.w_hh @ state.h + self.b_hh                      # [4*hid_size]
-        a_i, a_f, a_g, a_o = a.reshape(4, -1)
-        # i = σ(a_i), f = σ(a_f), o = σ(a_o)
-        i, f, o = sigmoid(a_i), sigmoid(a_f), sigmoid(a_o)
+        a_g = a.reshape(4, -1)[2]
+        # i = σ(a_i), f = σ(a_f), o = σ(a_o): one σ over the four blocks, whose σ(a_g) is not used
+        i, f, _, o = sigmoid(a).reshape(4, -1)
         # g = tanh(a_g)
         g = np.tanh(a_g)
         # c = f ⊙ c_prev + i ⊙ g
@@ -222,8 +222,11 @@ class LSTMCell(Cell):
             dL_dc_in = dL_dc[t] * run.free                        # a clamped c_t ignores its inputs
             # c = f ⊙ c_prev + i ⊙ g
             dL_di, dL_df, dL_dg = dL_dc_in * g[t], dL_dc_in * c_prev[t], dL_dc_in * i[t]
-            # i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
-            dL_da[t] = (dL_di * di_da[t], dL_df * df_da[t], dL_dg * dg_da[t], dL_do * do_da[t])
+            # i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o):  ∂L/∂a_i = ∂L/∂i ⊙ σ'(a_i), … (rows i, f, g, o)
+            np.multiply(dL_di, di_da[t], out=dL_da[t, 0])
+            np.multiply(dL_df, df_da[t], out=dL_da[t, 1])
+            np.multiply(dL_dg, dg_da[t], out=dL_da[t, 2])
+            np.multiply(dL_do, do_da[t], out=dL_da[t, 3])
             # the carousel: ∂c_t/∂c_{t-1} = f
             dL_dc_later = dL_dc_in * f[t]
             # a = … + H h_prev + …
