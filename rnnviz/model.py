@@ -52,6 +52,12 @@ class ModelSpec:
         return HEADS[self.head]
 
     @property
+    def activation(self) -> dict:
+        """{"nonlinearity": …} for a cell kind whose h may use more than one activation, else {}:
+        the keyword both torch.nn's module and the explicit cell take."""
+        return {"nonlinearity": self.nonlinearity} if len(self.cell_kind.nonlinearities) > 1 else {}
+
+    @property
     def outputs(self) -> int:
         """C: classes for a classifier, the vocabulary for a language model."""
         return self.vocab_size if self.head_kind.next_word else len(self.labels)
@@ -117,9 +123,8 @@ class Model(nn.Module):
                 f"The vocabulary has {len(vocab):,} tokens but the model expects {spec.vocab_size:,}.")
         self.spec, self.vocab, self.card = spec, vocab, dict(card or {})
         self.embedding = nn.Embedding(spec.vocab_size, spec.emb_size)
-        extra = {"nonlinearity": spec.nonlinearity} if len(spec.cell_kind.nonlinearities) > 1 else {}
         self.rnn = spec.cell_kind.torch_module(spec.emb_size, spec.hidden_size, num_layers=spec.layers,
-                             bidirectional=spec.bidirectional, batch_first=True, **extra)
+                             bidirectional=spec.bidirectional, batch_first=True, **spec.activation)
         self.fc = nn.Linear(spec.hidden_size * spec.directions, spec.outputs)
 
     @property
@@ -148,8 +153,7 @@ class Model(nn.Module):
         suffix = f"_l{layer}" + ("_reverse" if direction else "")
         w = [getattr(self.rnn, f"{name}{suffix}").detach().numpy()
              for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
-        extra = {"nonlinearity": self.spec.nonlinearity} if len(self.spec.cell_kind.nonlinearities) > 1 else {}
-        return CELLS[self.spec.cell](*w, **extra)
+        return CELLS[self.spec.cell](*w, **self.spec.activation)
 
     def head_weights(self):
         """The linear head as float64 numpy: W_fc [C, D*H], b_fc [C]."""

@@ -163,8 +163,8 @@ def _follow_task(task: str, prepared: list[str]) -> None:
     """A new task's model gets that task's example, unless the sentence is the student's own."""
     before = st.session_state.get(keys.LAST_TASK)
     st.session_state[keys.LAST_TASK] = task
-    ours = st.session_state.get(keys.TEXT) not in examples()["tasks"].get(before, [])
-    if before and before != task and prepared and not ours:
+    was_an_example = st.session_state.get(keys.TEXT) in examples()["tasks"].get(before, [])
+    if before and before != task and prepared and was_an_example:
         st.session_state[keys.TEXT] = prepared[0]
 
 

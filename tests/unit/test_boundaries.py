@@ -160,3 +160,20 @@ def test_public_api_names():
     fields = list(rnnviz.Trace.__dataclass_fields__)
     assert fields == ["tokens", "ids", "known", "hidden", "cell", "gates", "probs", "labels",
                       "grad_hidden", "grad_cell", "connectivity", "target", "kind", "head"]
+
+
+def test_raw_html_is_only_ever_a_constant_of_our_own():
+    """unsafe_allow_html=True renders HTML as it is: it may only get a module-level string literal
+    (teacher mode's stylesheet), never text built at run time, so no user text can reach it."""
+    uses = []
+    for path in python_files("views", "rnnviz/ui", "app.py"):
+        tree = tree_of(path)
+        literals = {t.id for node in tree.body if isinstance(node, ast.Assign)
+                    and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+                    for t in node.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and any(k.arg == "unsafe_allow_html" for k in node.keywords):
+                arg = node.args[0] if node.args else None
+                uses.append((f"{path.relative_to(ROOT)}:{node.lineno}",
+                             isinstance(arg, ast.Name) and arg.id in literals))
+    assert uses and all(constant for _, constant in uses), uses
