@@ -56,11 +56,14 @@ function gradient(defs, id, scale) {
 
 // ---- building the view (once per sentence) ---------------------------------------------------
 
-function build(inst, root, data) {
+// ---- the cursor's bar, shared by every view ---------------------------------------------------
+
+// the bar every view starts with: ← Previous, ▶ Play, Next →, a slider over the `positions`
+function cursorBar(inst, root, data, positions) {
   root.replaceChildren();
   inst.data = data;
-  root.dataset.sentence = data.tokens.join(" ");
-  const s = data.scale || 1, T = data.tokens.length;
+  inst.positions = positions;
+  const s = data.scale || 1;
   root.style.setProperty("--scale", s);
   root.style.setProperty("--block-text", data.colours.blockText);   // theme.py's colours, not the CSS's
   root.style.setProperty("--muted", data.colours.muted);
@@ -69,7 +72,7 @@ function build(inst, root, data) {
   inst.play = tag("button", "step play", bar, (inst.playing ? "❚❚ " : "▶ ") + (inst.playing ? data.words.pause : data.words.play));
   inst.next = tag("button", "step", bar, data.words.next + " →");
   inst.range = tag("input", "range", bar);
-  Object.assign(inst.range, { type: "range", min: 0, max: Math.max(0, T - 1), step: 1 });
+  Object.assign(inst.range, { type: "range", min: 0, max: Math.max(0, positions - 1), step: 1 });
   inst.range.setAttribute("aria-label", data.words.token);
   inst.here = tag("span", "here", bar);
   tag("span", "keys", bar, data.words.keys);
@@ -77,6 +80,15 @@ function build(inst, root, data) {
   inst.next.onclick = () => go(inst, inst.step + 1);
   inst.play.onclick = () => togglePlay(inst);
   inst.range.oninput = () => go(inst, Number(inst.range.value));
+  return bar;
+}
+
+// ---- the step-through view (data from rnnviz/figures/live.py live_view) ------------------------
+
+function build(inst, root, data) {
+  root.dataset.sentence = data.tokens.join(" ");
+  const s = data.scale || 1, T = data.tokens.length;
+  cursorBar(inst, root, data, T);
 
   const scroll = tag("div", "scroll", root);
   inst.scroll = scroll;
@@ -354,9 +366,17 @@ function tipFor(inst, e, text) {
 
 // ---- moving, playing, telling the server -----------------------------------------------------
 
+// the views the component draws: data.view names one ("step" when absent); each has
+// build(inst, root, data), which draws everything once, and show(inst, step), which moves the cursor
+const VIEWS = { step: { build, show } };
+
+function viewOf(data) {
+  return VIEWS[data.view || "step"];
+}
+
 function go(inst, step) {
-  const T = inst.data.tokens.length;
-  show(inst, ((step % T) + T) % T);          // wraps around at both ends, like the ← → buttons
+  const T = inst.positions;
+  viewOf(inst.data).show(inst, ((step % T) + T) % T);          // wraps around at both ends, like the ← → buttons
   clearTimeout(inst.timer);
   inst.timer = setTimeout(() => {
     inst.sent = inst.step;
@@ -372,8 +392,8 @@ function refit(inst) {
     if (!inst.data || !width || Math.abs(width - (inst.width || 0)) < 40) return;
     const step = inst.step;
     inst.areas = [];
-    build(inst, inst.root, inst.data);
-    show(inst, step);
+    viewOf(inst.data).build(inst, inst.root, inst.data);
+    viewOf(inst.data).show(inst, step);
   }, 150);
 }
 
@@ -398,7 +418,7 @@ function onKey(inst, e) {
   const name = (target.tagName || "").toLowerCase();
   if (["input", "textarea", "select"].includes(name) || target.isContentEditable) return;
   if (target.getAttribute && target.getAttribute("role") === "slider") return;
-  const T = inst.data.tokens.length;
+  const T = inst.positions;
   const moves = { ArrowRight: inst.step + 1, ArrowLeft: inst.step - 1, Home: 0, End: T - 1 };
   if (e.key in moves) {
     e.preventDefault();
@@ -418,12 +438,12 @@ export default function (component) {
   if (inst.id !== data.id) {                 // a new sentence, model, language or size
     inst.id = data.id;
     inst.areas = [];
-    build(inst, root, data);
+    viewOf(data).build(inst, root, data);
     inst.serverStep = data.step;
-    show(inst, data.step);
+    viewOf(data).show(inst, data.step);
   } else if (data.step !== inst.serverStep) { // the server moved the cursor (not our own echo)
     inst.serverStep = data.step;
-    if (data.step !== inst.sent && data.step !== inst.step) show(inst, data.step);
+    if (data.step !== inst.sent && data.step !== inst.step) viewOf(data).show(inst, data.step);
   }
   if (inst.onKey) document.removeEventListener("keydown", inst.onKey);
   inst.onKey = (e) => onKey(inst, e);
