@@ -3,13 +3,14 @@ import streamlit as st
 
 from rnnviz.i18n import t
 from rnnviz.runtime import use_one_thread
-from rnnviz.ui import controls, language, pages, teacher
+from rnnviz.ui import controls, language, pages, presets, teacher
 
 use_one_thread()        # an entry point chooses the threads; importing rnnviz does not
 st.set_page_config(page_title=t("app.page_title"), page_icon="🔁", layout="wide")
 
 sections = pages.navigation()
 page = st.navigation(sections, position="hidden" if controls.teaching() else "sidebar")   # teacher mode: a row of links
+presets.apply_link(page)            # ?preset=: model, sentence, step, settings, page; before any widget holds them
 st.sidebar.markdown(t("app.sidebar"))
 if not controls.teaching():
     language.language_switch()

@@ -1,12 +1,17 @@
-"""Cell anatomy: the lesson's cell equation filled in with the real numbers at the current token."""
+"""Cell anatomy: the lesson's cell equation filled in with the real numbers at the current token.
+
+Every token's numbers go to the browser once (the "terms" panel); a step moves there, and the
+server follows to keep the URL, the share link and the plotly figures (if shown) in step."""
 import streamlit as st
 
-from rnnviz.analysis.anatomy import cell_terms
+from rnnviz.analysis.anatomy import sentence_terms
 from rnnviz.figures.anatomy import gate_equations_figure, simple_cell_figure
+from rnnviz.figures.anatomy_panel import anatomy_panel
 from rnnviz.figures.common import slice_name
+from rnnviz.figures.panels import panels_payload, positions_of
 from rnnviz.i18n import known, t
-from rnnviz.ui import controls, keys, loaders
-from rnnviz.ui.stepper import chart, stepper
+from rnnviz.ui import controls, keys, live, loaders, share
+from rnnviz.ui.stepper import chart
 
 
 def shapes(_name: str) -> None:
@@ -37,25 +42,38 @@ def slice_notes(layer: int, direction: int) -> list[str]:
     return notes
 
 
-def draw(trace, step):
-    layer, direction = where(model.spec)
-    terms = cell_terms(model, trace, step, layer, direction)
-    notes = slice_notes(layer, direction)
-    if notes:
-        st.caption(" ".join(notes))
-    kind = model.spec.cell_kind
-    st.subheader(t("anatomy.cell_heading", cell=kind.title, step=step))
-    chart(simple_cell_figure(terms, scale=size), "anatomy_simple", download=True)
-    if kind.gates:                  # a gated kind's gates are explained under anatomy.gated.<kind>, if written
-        st.markdown(t("anatomy.gated_intro"))
-        if known(f"anatomy.gated.{kind.name}"):
-            st.markdown(t(f"anatomy.gated.{kind.name}"))
-        chart(gate_equations_figure(terms, scale=size), "anatomy_gates", download=True)
-    else:
+def explain(kind) -> None:
+    """What the pictures are: a gated kind's gates are explained under anatomy.gated.<kind>, if written."""
+    if not kind.gates:
         st.caption(t("anatomy.no_gates"))
+        return
+    st.markdown(t("anatomy.gated_intro"))
+    if known(f"anatomy.gated.{kind.name}"):
+        st.markdown(t(f"anatomy.gated.{kind.name}"))
+
+
+@st.fragment
+def at_cursor(trace, layer: int, direction: int) -> None:
+    """The terms of every token in the browser, one cursor; the plotly figures on request."""
+    step = controls.cursor(trace.steps)
+    controls.remember_step(step)
+    panel = anatomy_panel(sentence_terms(model, trace, layer, direction))
+    live.live_panels(panels_payload(positions_of(trace), [{"title": "", "columns": [{"title": "", "panels": [panel]}]}],
+                                    step=step, scale=size), keys.ANATOMY_PANELS)
+    if st.toggle(t("panels.as_figures"), key=keys.ANATOMY_FIGURES, help=t("panels.as_figures_help")):
+        st.subheader(t("anatomy.cell_heading", cell=model.spec.cell_kind.title, step=step))
+        chart(simple_cell_figure(panel, scale=size, step=step), "anatomy_simple", download=True)
+        if panel["rows"]:
+            chart(gate_equations_figure(panel, scale=size, step=step), "anatomy_gates", download=True)
+    share.share(trace, name)
 
 
 if text:
     trace = loaders.get_trace(name, text)
     controls.token_chips(trace, model.vocab)
-    stepper(name, text, draw)
+    explain(model.spec.cell_kind)
+    layer, direction = where(model.spec)
+    notes = slice_notes(layer, direction)
+    if notes:
+        st.caption(" ".join(notes))
+    at_cursor(trace, layer, direction)

@@ -1,13 +1,15 @@
-"""RNN, GRU and LSTM side by side on one sentence, one shared token cursor; then their gates."""
+"""RNN, GRU and LSTM side by side on one sentence under one cursor that steps in the browser;
+then their gates."""
 import streamlit as st
 
 from rnnviz import figures
 from rnnviz.analysis.lab import most_open_unit
 from rnnviz.figures.gradients import gradient_curves_figure
+from rnnviz.figures.panels import compare_payload
 from rnnviz.figures.saturation import saturation_figure, unit_gate_figure
 from rnnviz.i18n import t
-from rnnviz.ui import controls, keys, loaders
-from rnnviz.ui.stepper import chart, chart_config, clicked_point, stepper
+from rnnviz.ui import controls, keys, live, loaders, share
+from rnnviz.ui.stepper import chart, chart_config, clicked_point
 
 NARROW_TICKS = 7          # a third of the page names only every few tokens (hover names each)
 
@@ -19,18 +21,30 @@ def cell_title(n: str) -> str:
     return loaders.get_model(n).spec.cell_kind.title
 
 
-def draw(_, step):
-    for column, n in zip(st.columns(len(names)), names):
-        trace = loaders.get_trace(n, text)
+@st.fragment
+def side_by_side() -> None:
+    """The three models' pictures under one cursor (moved in the browser; the server follows)."""
+    traces = {n: loaders.get_trace(n, text) for n in names}
+    step = controls.cursor(traces[name].steps)
+    controls.remember_step(step)
+    payload = compare_payload({f"{cell_title(n)} · {n}": trace for n, trace in traces.items()}, step, size)
+    live.live_panels(payload, keys.COMPARE_PANELS)
+    st.caption(t("compare.gradient_caption"))
+    if st.toggle(t("panels.as_figures"), key=keys.COMPARE_FIGURES, help=t("panels.as_figures_help")):
+        as_figures(traces, step)
+    share.share(traces[name], name)
+
+
+def as_figures(traces: dict, step: int) -> None:
+    """The same pictures as plotly figures at the cursor (zoom, PNG, HTML download)."""
+    for column, (n, trace) in zip(st.columns(len(traces)), traces.items()):
         with column:
             st.subheader(f"{cell_title(n)} · {controls.md_escape(n)}")
             chart(figures.state_heatmap_figure(trace, "hidden", step=step, scale=size, max_ticks=NARROW_TICKS),
-                  keys.compare_chart("hidden", n), trace.steps, download=True)
+                  keys.compare_chart("hidden", n), download=True)
             chart(figures.prediction_figure(trace, step, scale=size, max_ticks=NARROW_TICKS),
-                  keys.compare_chart("prediction", n), trace.steps)
-            chart(gradient_curves_figure({n: trace}, step=step, scale=size), keys.compare_chart("gradient", n),
-                  trace.steps)
-    st.caption(t("compare.gradient_caption"))
+                  keys.compare_chart("prediction", n))
+            chart(gradient_curves_figure({n: trace}, step=step, scale=size), keys.compare_chart("gradient", n))
 
 
 def clicked(sat, kind: str):
@@ -69,5 +83,5 @@ def gates_section():
 if text:
     if len(names) == 1:
         st.info(t("compare.alone", name=controls.md_escape(name)), icon="ℹ️")
-    stepper(name, text, draw)
+    side_by_side()
     gates_section()

@@ -1,4 +1,5 @@
-"""Deeper networks: a second direction (bidirectional) and a second layer (multilayer), step by step.
+"""Deeper networks: a second direction (bidirectional) and a second layer (multilayer), under one
+cursor that steps in the browser.
 
 The page shows the model chosen in the sidebar. A model with one layer read in one direction is
 drawn too (for comparison), with one-click switches to the bundled deep models.
@@ -7,9 +8,10 @@ import streamlit as st
 
 from rnnviz.figures import gate_strips_figure
 from rnnviz.figures.deep import concat_figure, layers_figure
+from rnnviz.figures.panels import deep_payload
 from rnnviz.i18n import t
-from rnnviz.ui import controls, keys, loaders
-from rnnviz.ui.stepper import chart, stepper
+from rnnviz.ui import controls, keys, live, loaders, share
+from rnnviz.ui.stepper import chart
 
 DEEP_MODELS = {"sentiment-bilstm": "deep.kind.directions", "story-lstm-2layer": "deep.kind.layers"}  # -> catalogue key
 
@@ -35,14 +37,27 @@ def what_is_deep(name: str) -> None:
         st.markdown(t("deep.explain.layers"))
 
 
-def draw(trace, step):
+@st.fragment
+def at_cursor() -> None:
+    """Every layer and direction under one cursor (moved in the browser; the server follows)."""
+    trace = loaders.get_trace(name, text)
+    step = controls.cursor(trace.steps)
+    controls.remember_step(step)
+    live.live_panels(deep_payload(trace, spec.pooling, step, size), keys.DEEP_PANELS)
+    if spec.bidirectional and not spec.head_kind.next_word:
+        best, sure = answer(trace)
+        st.caption(t(f"deep.concat_{spec.pooling}", answer=best, sure=sure))
+    if st.toggle(t("panels.as_figures"), key=keys.DEEP_FIGURES, help=t("panels.as_figures_help")):
+        as_figures(trace, step)
+    share.share(trace, name)
+
+
+def as_figures(trace, step: int) -> None:
+    """The same pictures as plotly figures at the cursor (zoom, PNG, HTML download)."""
     chart(layers_figure(trace, step, scale=size), "deep_layers", download=True)
     if spec.bidirectional and not spec.head_kind.next_word:
         chart(concat_figure(trace, step, spec.pooling, scale=size), "deep_concat")
-        best, sure = answer(trace)
-        st.caption(t(f"deep.concat_{spec.pooling}", answer=best, sure=sure))
     slices = [(layer, d) for layer in range(spec.layers) for d in range(spec.directions)]
-    st.subheader(t("deep.gates_heading"))
     for (layer, d), column in zip(slices, st.columns(len(slices))):
         with column:
             chart(gate_strips_figure(trace, step, layer=layer, direction=d, scale=size), f"deep_gates_{layer}_{d}")
@@ -52,4 +67,4 @@ name, text, size = controls.page_top(t("deep.title"), t("deep.caption"), more=wh
 spec = loaders.get_model(name).spec
 if text:
     controls.token_chips(loaders.get_trace(name, text), loaders.get_model(name).vocab)
-    stepper(name, text, draw)
+    at_cursor()

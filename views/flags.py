@@ -7,7 +7,7 @@ from rnnviz.figures import flags as figs
 from rnnviz.figures import theme
 from rnnviz.i18n import known, t
 from rnnviz.text import tokenize
-from rnnviz.ui import controls, keys, loaders, share, units
+from rnnviz.ui import controls, flag_views, keys, loaders, share, units
 from rnnviz.ui.stepper import chart
 
 
@@ -34,10 +34,11 @@ if text:
     concept, word = units.concept_picker(FLAG_CONCEPTS.get(task, ()), task)
     ranking = loaders.flag_ranking(name, concept, word) if concept != units.WORD_CHOICE or word else []
     starred = units.card_units(card, spec, concept)
-    units.card_flags(card, spec)
     if not ranking:
         st.info(t("flags.no_ranking"), icon="🔎")
     unit = units.unit_picker(spec, (starred or [r.key for r in ranking] or [(0, 0, 0)])[0], (name, concept, word))
+    rows = flag_views.coloured_words(name, text, concept, word, unit, size)
+    flag_views.card_table(name, card, spec)
     mark = units.trigger_position(trace.tokens, concept, word)
     if ranking:
         left, right = st.columns([2, 3])
@@ -66,15 +67,5 @@ if text:
 
     st.header(t("flags.switch_header"), divider="gray")
     st.markdown(t("flags.switch_intro"))
-    _, value = units.clamp_choice(next((s for s in ranking if s.key == unit), None))
-    after = loaders.get_trace(name, text, clamp={unit: value})
-    chart(figs.clamp_effect_figure(trace, after, f"{units.name_of(spec, unit)} = {value:+.2f}", scale=size),
-          "clamp_effect", download=True)
-    st.markdown(units.changes_text(lab.prediction_changes(trace, after)))
-    rates = loaders.flag_flip_rates(name, concept, unit) if concept != units.WORD_CHOICE and ranking else None
-    if rates is not None:
-        mine, chance = st.columns(2)
-        mine.metric(t("flags.flip_rate_of", unit=units.name_of(spec, unit)), f"{rates[0]:.1%}")
-        chance.metric(t("flags.flip_rate_random"), f"{rates[1]:.1%}")
-        st.caption(t("flags.flip_caption"))
+    flag_views.switch_section(name, text, concept, word, unit, ranking, rows, size)
     share.share(trace, name)

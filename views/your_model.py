@@ -45,5 +45,6 @@ if text:
     trace = loaders.get_trace(name, text)
     controls.token_chips(trace, model.vocab)
     chart(figures.state_heatmap_figure(trace, "hidden"), "hidden")
+    found = controls.unknown_notice(trace, name)          # above the answer: can it read this sentence?
     best, p = trace.top_predictions(top=1)[0]
-    st.metric(t("your_model.prediction", sure=f"{p:.0%}"), best)
+    st.metric(t("your_model.prediction", sure=f"{p:.0%}") if found.readable else controls.answer_caption(found), best)

@@ -99,3 +99,9 @@ def cell_terms(model, trace: Trace, step: int, layer: int = 0, direction: int = 
         x_part=wx + cell.b_ih, h_part=hh + cell.b_hh,
         h_prev=h_prev, c_prev=c_prev, h=state.h, c=state.c, gates=gates,
     )
+
+
+def sentence_terms(model, trace: Trace, layer: int = 0, direction: int = 0) -> list[CellTerms]:
+    """cell_terms at every token t = 0 … T−1 of one (layer, direction): what the anatomy view
+    sends to the browser once per sentence."""
+    return [cell_terms(model, trace, step, layer, direction) for step in range(trace.steps)]

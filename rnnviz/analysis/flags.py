@@ -9,7 +9,10 @@ in sentences where it is off, then per unit
     AUROC = P(s_on > s_off) + ½ P(s_on = s_off)        (Mann–Whitney U / (n_on · n_off))
     d     = (mean_on − mean_off) / s_pooled,  s_pooled² = ((n_on−1)s_on² + (n_off−1)s_off²) / (n_on+n_off−2)
 
-Units are ranked by |AUROC − ½| (a flag may switch on or off), then by |d|. The causal test
+Units are ranked by |AUROC − ½| (a flag may switch on or off), then by |d|. In plain words a unit
+also "tells on from off in k of n sentences": read at each sentence's last position of the scope
+(the token after which the concept's prediction is made), k sentences fall on their own side of
+the midpoint m = (on + off) / 2 of the unit's typical on and off values. The causal test
 clamps one unit to its typical "on" value (median over on positions) where the concept is off,
 and to its "off" value where it is on, at every step, and counts the dependent predictions whose
 choice changes ("flips"). A language model's dependent prediction is a grammar check, and its
@@ -43,7 +46,8 @@ MIN_POOLED_SD = 1e-6                         # a unit constant on both sides sti
 
 @dataclass(frozen=True)
 class UnitScore:
-    """How well one unit separates "on" from "off" positions. auroc ≥ 0.5; on/off are medians."""
+    """How well one unit separates "on" from "off" positions. auroc ≥ 0.5; on/off are medians;
+    sentences_right of `sentences` read on their own side of the midpoint (module docstring)."""
 
     layer: int
     direction: int
@@ -52,6 +56,8 @@ class UnitScore:
     d: float
     on: float
     off: float
+    sentences_right: int = 0
+    sentences: int = 0
 
     @property
     def key(self) -> Unit:
@@ -108,17 +114,33 @@ def cohens_d(on: np.ndarray, off: np.ndarray) -> np.ndarray:
     return (on.mean(axis=0) - off.mean(axis=0)) / np.maximum(np.sqrt(pooled), MIN_POOLED_SD)
 
 
-def _ranked(on: np.ndarray, off: np.ndarray) -> list[UnitScore]:
-    """Score every unit from on [n_on, L, D, H] and off [n_off, L, D, H] values, best first."""
+def sentences_on_their_side(on_ends: np.ndarray, off_ends: np.ndarray, typical_on: np.ndarray,
+                            typical_off: np.ndarray) -> np.ndarray:
+    """Per unit, how many sentences read on their own side of m = (typical_on + typical_off) / 2:
+    "on" sentences above m and "off" ones below it where typical_on > typical_off, the other way
+    round otherwise. on_ends [n_on, K], off_ends [n_off, K] (one value per sentence) -> [K]."""
+    middle = (typical_on + typical_off) / 2                                    # [K]
+    up = typical_on > typical_off                                              # [K]
+    on_right = np.where(up, on_ends > middle, on_ends < middle).sum(axis=0)    # [K]
+    off_right = np.where(up, off_ends < middle, off_ends > middle).sum(axis=0)
+    return on_right + off_right
+
+
+def _ranked(on: np.ndarray, off: np.ndarray, on_ends: np.ndarray, off_ends: np.ndarray) -> list[UnitScore]:
+    """Score every unit from on [n_on, L, D, H] and off [n_off, L, D, H] values (every position),
+    and one value per sentence (on_ends [s_on, L, D, H], off_ends [s_off, L, D, H]), best first."""
     if len(on) == 0 or len(off) == 0:
         return []
     shape = on.shape[1:]
     a = auroc(on.reshape(len(on), -1), off.reshape(len(off), -1))
     d = cohens_d(on.reshape(len(on), -1), off.reshape(len(off), -1))
     med_on, med_off = np.median(on, axis=0).ravel(), np.median(off, axis=0).ravel()
+    right = sentences_on_their_side(on_ends.reshape(len(on_ends), -1), off_ends.reshape(len(off_ends), -1),
+                                    med_on, med_off)
     order = np.lexsort((-np.abs(d), -np.abs(a - 0.5)))         # |AUROC − ½| first, then |d|
     return [UnitScore(*(int(i) for i in np.unravel_index(k, shape)), float(max(a[k], 1 - a[k])),
-                      float(d[k]), float(med_on[k]), float(med_off[k])) for k in order]
+                      float(d[k]), float(med_on[k]), float(med_off[k]), int(right[k]),
+                      len(on_ends) + len(off_ends)) for k in order]
 
 
 def as_tokens(item) -> list[str]:
@@ -130,10 +152,15 @@ def _stacked(parts: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.empty((0,))
 
 
-def _from_position(model, group: list[tuple[list[str], int]]) -> np.ndarray:
-    """Flag-state values of each (tokens, k) at positions k … T−1.  [n, L, D, H]"""
-    return _stacked([np.moveaxis(flag_state(read(model, tokens), model.spec)[:, :, k:], 2, 0)
-                     for tokens, k in group])
+def _from_position(model, group: list[tuple[list[str], int]]) -> list[np.ndarray]:
+    """Flag-state values of each (tokens, k) at positions k … T−1, one [T−k, L, D, H] per sentence."""
+    return [np.moveaxis(flag_state(read(model, tokens), model.spec)[:, :, k:], 2, 0) for tokens, k in group]
+
+
+def _scored(on: list[np.ndarray], off: list[np.ndarray]) -> list[UnitScore]:
+    """_ranked over per-sentence values [n_i, L, D, H]; a sentence is read at its last position."""
+    ends = [np.stack([v[-1] for v in side]) if side else np.empty((0,)) for side in (on, off)]
+    return _ranked(_stacked(on), _stacked(off), *ends)
 
 
 def unit_scores(model, examples, concept: str, *, matched: bool = True, readings=None) -> list[UnitScore]:
@@ -152,8 +179,9 @@ def unit_scores(model, examples, concept: str, *, matched: bool = True, readings
         r = readings[i] if readings is not None else read(model, ex.tokens)
         start, end = ex.scopes[concept]
         values = np.moveaxis(flag_state(r, model.spec)[:, :, start:end], 2, 0)   # [n, L, D, H]
-        (on if ex.concepts[concept] else off).append(values)
-    return _ranked(_stacked(on), _stacked(off))
+        if len(values):
+            (on if ex.concepts[concept] else off).append(values)
+    return _scored(on, off)
 
 
 def trigger_scores(model, examples_or_texts, word: str) -> list[UnitScore]:
@@ -172,7 +200,7 @@ def trigger_scores(model, examples_or_texts, word: str) -> list[UnitScore]:
         return []
     q = float(np.median([k / len(tokens) for tokens, k in on]))
     off = [(tokens, min(int(q * len(tokens)), len(tokens) - 1)) for tokens in without]
-    return _ranked(_from_position(model, on), _from_position(model, off))
+    return _scored(_from_position(model, on), _from_position(model, off))
 
 
 def minimal_pair(model, text_a, text_b) -> PairDiff:
@@ -219,7 +247,7 @@ def _dependent_choices(model, example, concept: str) -> list[tuple[int, str, lis
     return [(min(len(example.tokens), MAX_TOKENS) - 1, example.label, [])]
 
 
-def _choice(logits: np.ndarray, among: list[int]) -> int:
+def choose_one(logits: np.ndarray, among: list[int]) -> int:
     """The index of the highest logit, among `among` (all when empty): tasks.base.choose, for one row."""
     return int(choose(logits, among))
 
@@ -232,21 +260,28 @@ def flip_rate(model, examples, concept: str, unit: Unit, on: float, off: float, 
     clamping a plural unit so that "the" replaces "say" as the top word is no flip, while
     says → say is one. A classifier's choice is its predicted class.
     """
-    lm = model.spec.head_kind.next_word
     bases = readings if readings is not None else [None] * len(examples)
     flipped = total = 0
     for ex, base in zip(examples, bases):
-        targets = _dependent_choices(model, ex, concept)
-        if not targets:
-            continue
-        # a language model is causal: reading up to the last dependent position changes nothing
-        tokens = ex.tokens[: max(p for p, _, _ in targets) + 1] if lm else ex.tokens
-        base = base if base is not None else read(model, tokens)
-        clamped = read(model, tokens, clamp={tuple(unit): off if ex.concepts.get(concept) else on})
-        flipped += sum(_choice(base.logits[p], among) != _choice(clamped.logits[p], among)
-                       for p, _, among in targets)
-        total += len(targets)
+        flips = clamp_flips(model, ex, concept, unit, on, off, base)
+        flipped += sum(before != after for _, before, after in flips)
+        total += len(flips)
     return flipped / total if total else 0.0
+
+
+def clamp_flips(model, example, concept: str, unit: Unit, on: float, off: float,
+                 base: Reading | None = None) -> list[tuple[int, int, int]]:
+    """(position, choice before, choice after) of each dependent prediction of `example` when
+    `unit` is clamped against the concept (`off` where it is on, `on` where it is off)."""
+    targets = _dependent_choices(model, example, concept)
+    if not targets:
+        return []
+    # a language model is causal: reading up to the last dependent position changes nothing
+    lm = model.spec.head_kind.next_word
+    tokens = example.tokens[: max(p for p, _, _ in targets) + 1] if lm else example.tokens
+    base = base if base is not None else read(model, tokens)
+    clamped = read(model, tokens, clamp={tuple(unit): off if example.concepts.get(concept) else on})
+    return [(p, choose_one(base.logits[p], among), choose_one(clamped.logits[p], among)) for p, _, among in targets]
 
 
 def random_flip_rate(model, examples, concept: str, n_units: int = 5, seed: int = 0, *,

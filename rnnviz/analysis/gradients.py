@@ -11,6 +11,8 @@ Legend: T tokens, L layers, D directions, H hidden units, G gate blocks.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 
@@ -138,6 +140,40 @@ def lab_trace(model, text: str) -> Trace:
     """
     least = model.labels[int(read(model, text).probs[-1].argmin())]
     return trace(model, text, target=least)
+
+
+@dataclass(frozen=True)
+class LabSetting:
+    """The Gradients lab's untrained cells: W_hh = orthogonal × `scale` (ρ = scale), the plain RNN's
+    `activation`, the LSTM's `forget_bias` (b_if + b_hf) and the clipping `clip` (None: off)."""
+    scale: float
+    activation: str
+    forget_bias: float
+    clip: float | None = None
+
+
+# The lesson's setting, found by measuring (tests/unit/test_lab_defaults.py keeps it true): with
+# ρ = 0.75 every step back shrinks the plain RNN's gradient, while forget gates that start near
+# σ(2) ≈ 0.88 let the LSTM's cell carry it; on the lab sentence (37 tokens) the LSTM keeps about
+# 10⁵–10⁶ times more at the first token. Forget bias 0 (gates near ½) or scale 3 break it.
+LESSON_LAB = LabSetting(scale=0.75, activation="tanh", forget_bias=2.0)
+LAB_TEXT = ("the key is green . the cat sat on the mat . we walked home . it rained . "
+            "the children played in the park . snow fell all morning . what colour was the key ?")   # 37 tokens
+
+
+def kept_at(tr: Trace, token: int = 0, state: str = "hidden") -> float:
+    """How much of the signal reaches `token`: gradient_curve(tr, state=state)[token] (1 = all of
+    what L gives where it is read; 0 when nothing arrives; above 1 it grew on the way)."""
+    return float(gradient_curve(tr, state=state)[token])
+
+
+def keeps_more(tr: Trace, than: Trace, token: int = 0) -> float:
+    """kept_at(tr, token) ÷ kept_at(than, token): how many times more of the signal `tr` keeps at
+    `token` than `than` does, both on their hidden state h (inf when `than` keeps nothing at all)."""
+    mine, theirs = kept_at(tr, token), kept_at(than, token)
+    if theirs > 0:
+        return mine / theirs
+    return float("inf") if mine > 0 else float("nan")
 
 
 def clip(norms, threshold: float) -> np.ndarray:

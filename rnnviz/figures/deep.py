@@ -12,7 +12,7 @@ from ..head import pooled_states
 from ..i18n import t
 from ..trace import Trace
 from . import theme
-from .common import check_index, step_outline, token_axis, token_label
+from .common import PLOT_WIDTH_PX, check_index, colorbar, fit_bottom, step_outline, token_axis, token_label
 
 READS = ("deep.fig.reads_forward", "deep.fig.reads_backward")     # catalogue keys, by direction
 
@@ -45,15 +45,19 @@ def _layers_title(trace: Trace, step: int | None) -> str:
     return f"{title} {t('deep.fig.at_step', step=step, token=token_label(trace, at, position=False))}"
 
 
-def layers_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> go.Figure:
+def layers_figure(trace: Trace, step: int | None = None, scale: float = 1.0,
+                  width_px: float | None = None) -> go.Figure:
     """h of every layer (rows, the top layer first) and direction (columns), units × tokens.
 
     Between two layers a note says that the lower layer's h at each token is the upper layer's
-    input there. The column of `step` is outlined in every panel.
+    input there. The column of `step` is outlined in every panel. Every panel shares one colour
+    bar, h on its fixed −1…1 (tanh-bounded in every layer and direction); each panel's token
+    axis names whole tokens for its share of the plot area `width_px`.
     """
     layers, directions, steps, units = trace.hidden.shape
     cells = [(layer, d) for layer in reversed(range(layers)) for d in range(directions)]
-    hover = f"{t('deep.fig.token')} %{{x}}<br>{t('deep.fig.unit')} %{{y}}<br>h = %{{z:+.3f}}<extra></extra>"
+    hover = f"{t('deep.fig.token')} %{{text}}<br>{t('deep.fig.unit')} %{{y}}<br>h = %{{z:+.3f}}<extra></extra>"
+    names = [[token_label(trace, s) for s in range(steps)]] * units          # [H, T]: hover names each token
     fig = make_subplots(rows=layers, cols=directions, shared_xaxes=True, vertical_spacing=0.2 / max(layers - 1, 1),
                         horizontal_spacing=0.08,
                         subplot_titles=[_slice_name(l_, d, layers, directions) for l_, d in cells])
@@ -61,7 +65,7 @@ def layers_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> 
         row, col = k // directions + 1, k % directions + 1
         fig.add_trace(go.Heatmap(
             z=trace.hidden[layer, d].T, x=np.arange(steps), y=np.arange(units),      # z: [H, T]
-            coloraxis="coloraxis", hovertemplate=hover,
+            text=names, coloraxis="coloraxis", hovertemplate=hover,
         ), row=row, col=col)
         if step is not None:
             for shape in step_outline(check_index(step, steps, "step"), units, scale):
@@ -73,14 +77,16 @@ def layers_figure(trace: Trace, step: int | None = None, scale: float = 1.0) -> 
                            yanchor="middle", showarrow=False,
                            font=dict(size=theme.font_size(scale, 0.9), color=theme.ACCENT),
                            text=t("deep.fig.layer_feeds", below=layer, above=layer + 1))
-    theme.base_layout(fig, height=160 + layers * 300, title=_layers_title(trace, step), scale=scale)
-    axis = token_axis(trace)
-    fig.update_xaxes(tickmode="array", tickvals=axis["tickvals"], ticktext=axis["ticktext"], range=axis["range"],
-                     showgrid=False, zeroline=False)
+    theme.base_layout(fig, height=110 + layers * 300, title=_layers_title(trace, step), scale=scale)
+    axis = token_axis(trace, width_px=(width_px or PLOT_WIDTH_PX) * (1 - 0.08 * (directions - 1)) / directions,
+                      scale=scale, step=step)
+    fig.update_xaxes(showgrid=False, zeroline=False, **{k: v for k, v in axis.items() if k != "title"})
+    fig.update_xaxes(title=axis["title"], row=layers)                # the bottom panels' tokens are named
+    fit_bottom(fig, axis)
     fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
     fig.update_yaxes(title_text=t("deep.fig.unit"), col=1)
     fig.update_layout(coloraxis=dict(colorscale=theme.STATE_SCALE, cmin=theme.STATE_RANGE[0],
-                                     cmax=theme.STATE_RANGE[1], colorbar=dict(title=dict(text="h"))))
+                                     cmax=theme.STATE_RANGE[1], colorbar=colorbar("h", *theme.STATE_RANGE, scale)))
     fig.update_annotations(font_size=theme.font_size(scale))
     return fig
 
@@ -98,7 +104,7 @@ def concat_figure(trace: Trace, step: int, pooling: str = "last", scale: float =
                        for k in range(directions * units)])
     fig = go.Figure(go.Heatmap(z=z, x=np.arange(directions * units), y=[0, 1], customdata=np.stack([halves, halves]),
                                colorscale=theme.STATE_SCALE, zmin=theme.STATE_RANGE[0], zmax=theme.STATE_RANGE[1],
-                               xgap=1, ygap=6, colorbar=dict(title=dict(text="h")),
+                               xgap=1, ygap=6, colorbar=colorbar("h", *theme.STATE_RANGE, scale),
                                hovertemplate="%{customdata}<br>h = %{z:+.3f}<extra></extra>"))
     for d in range(1, directions):
         fig.add_vline(x=d * units - 0.5, line=dict(color=theme.HALO, width=3 * scale))

@@ -3,7 +3,9 @@
 Long sentences: the unrolled chain shows a window of at most `window` blocks (default 10,
 fewer in teacher mode) around the current step, with "…" where the chain is cut. A window
 keeps every block and word readable at any container width; a chart that grows wider than
-the page would need horizontal scrolling, which Streamlit's charts do not offer.
+the page would need horizontal scrolling, which Streamlit's charts do not offer. Words are
+never cut: when one is longer than a block's pitch holds (STAGGER_CHARS), the words under odd
+blocks drop one line, so each word has two pitches of room.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ WINDOW = 10          # blocks shown at scale 1.0
 GAP = 0.7            # space between blocks, in block widths
 PITCH = 1.0 + GAP
 HEAD_WIDTH = 1.8
-MAX_TOKEN_CHARS = 10
+STAGGER_CHARS = 7    # longer words than this under the blocks: stagger them on two lines
 
 
 def visible_steps(steps: int, step: int | None, window: int) -> range:
@@ -71,12 +73,14 @@ def _links(x0: float, x1: float, lanes, scale: float, labels: bool = True) -> li
     return notes
 
 
-def _block_notes(trace: Trace, t: int, x0: float, name: str, scale: float) -> list[dict]:
-    """The block's cell name, and token x_t entering it from below."""
-    word = token_label(trace, t, position=False, max_chars=MAX_TOKEN_CHARS)
+def _block_notes(trace: Trace, t: int, x0: float, name: str, scale: float, lower: bool = False) -> list[dict]:
+    """The block's cell name, and token x_t entering it from below (the whole word, one line
+    lower when `lower`)."""
+    word = token_label(trace, t, position=False)
+    gap = "<br>" * (2 if lower else 1)
     return [_text(x0 + 0.5, 0.5, name, scale, 0.85, colour=theme.BLOCK_TEXT),
             _arrow((x0 + 0.5, -0.4), (x0 + 0.5, 0), scale),
-            _text(x0 + 0.5, -0.45, f"x<sub>{t}</sub><br>{word}", scale, yanchor="top")]
+            _text(x0 + 0.5, -0.45, f"x<sub>{t}</sub>{gap}{word}", scale, yanchor="top")]
 
 
 def _click_markers(xs: list[float], steps: list[int], hover: list[str], scale: float) -> go.Scatter:
@@ -114,12 +118,13 @@ def unrolled_figure(trace: Trace, step: int | None = None, head_label: str | Non
     window = window or max(4, round(WINDOW / scale))
     shown = visible_steps(trace.steps, step, window)
     lanes, name = _state_lanes(trace), trace.cell_kind.title
+    stagger = max(len(str(trace.tokens[t])) for t in shown) > STAGGER_CHARS
     fig, notes, shapes = go.Figure(), [], []
     for i, t in enumerate(shown):
         x0 = i * PITCH
         fill = theme.HIGHLIGHT if t == step else theme.BLOCK_FILL
         shapes.append(_rounded_box(x0, x0 + 1, 0, 1, fill))
-        notes += _block_notes(trace, t, x0, name, scale)
+        notes += _block_notes(trace, t, x0, name, scale, lower=stagger and i % 2 == 1)
         if i:
             notes += _links(x0 - GAP, x0, lanes, scale)
     right = (len(shown) - 1) * PITCH + 1

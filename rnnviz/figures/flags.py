@@ -10,13 +10,14 @@ Legend: T tokens, L layers, D directions, H hidden units, n aligned positions of
 from __future__ import annotations
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..i18n import t
 from ..trace import Trace
 from . import theme
-from .common import check_index, slice_name, symmetric_range, token_axis, token_label
+from .common import CHAR_EM, PLOT_WIDTH_PX, check_index, colorbar, slice_name, symmetric_range, token_axis, token_label
 
 Unit = tuple[int, int, int]                    # (layer, direction, unit)
 MAX_CELL_TEXT = 24                             # print predicted words in the cells up to this many tokens
@@ -36,12 +37,90 @@ def trace_unit_label(trace: Trace, unit: Unit) -> str:
     return unit_label(unit, *trace.hidden.shape[:2])
 
 
+# ---- the words coloured by one unit -----------------------------------------------------------
+
+BOX_PAD_EM, BOX_GAP_EM = 0.9, 0.35     # a word's box: text width + padding; space between boxes
+LINE_EM, LABEL_EM = 2.2, 1.6           # a line of boxes; the row's label above its first line
+DARK_TEXT, LIGHT_TEXT = "#1A1A1A", "#FFFFFF"
+
+
+def _box_colours(values: np.ndarray, bound: float) -> tuple[list[str], list[str]]:
+    """(fill, text colour) per value on the diverging state scale over [−bound, bound]: light
+    text on the strongly coloured ends, dark text elsewhere."""
+    where = np.clip((values + bound) / (2 * bound), 0.0, 1.0)                     # [T] in [0, 1]
+    fills = plotly.colors.sample_colorscale(theme.STATE_SCALE, list(where))
+    return fills, [LIGHT_TEXT if abs(w - 0.5) > 0.33 else DARK_TEXT for w in where]
+
+
+def _word_boxes(words: list[str], em: float, width: float) -> list[tuple[int, float, float]]:
+    """(line, left, right) of each word laid out left to right, wrapping at `width` (px)."""
+    boxes, line, x = [], 0, 0.0
+    for word in words:
+        w = (len(word) * CHAR_EM + BOX_PAD_EM) * em
+        if x > 0 and x + w > width:
+            line, x = line + 1, 0.0
+        boxes.append((line, x, x + w))
+        x += w + BOX_GAP_EM * em
+    return boxes
+
+
+def coloured_text_figure(traces: list[Trace], unit: Unit, labels: list[str], read_at: list[int],
+                         scale: float = 1.0) -> go.Figure:
+    """The words of each sentence in boxes coloured by one unit's flag state after that word
+    (c for the LSTM, h otherwise): the "text coloured by a cell" view of Karpathy et al. (2015).
+
+    One row per trace, titled by `labels[k]` (escaped here); one colour range ±b for every row,
+    b = max(1, ⌈max |value|⌉), with a labelled colour bar; the word rows[k].read_at outlined (the
+    token after which the concept's prediction is made). Words are plotly text, escaped; unknown
+    words carry "(?)". customdata [layer, direction, unit, step, row] on a marker per word.
+    """
+    layer, direction, index = unit
+    values = [tr.flag_states[layer, direction, :, index].astype(float) for tr in traces]     # [T_k] each
+    bound = max(1.0, float(np.ceil(max((np.abs(v).max(initial=0.0) for v in values), default=1.0))))
+    em, width = theme.font_size(scale), PLOT_WIDTH_PX
+    fig, shapes, top = go.Figure(), [], 0.0
+    letter = theme.STATE_LETTERS[traces[0].cell_kind.flag_state] if traces else "h"
+    for k, (tr, v) in enumerate(zip(traces, values)):
+        words = [theme.safe(w) + ("" if ok else theme.UNKNOWN_MARK) for w, ok in zip(tr.tokens, tr.known)]
+        boxes, (fills, inks) = _word_boxes(list(tr.tokens), em, width), _box_colours(v, bound)
+        fig.add_annotation(x=0, y=top, text=theme.safe(labels[k]), showarrow=False, xanchor="left", yanchor="top",
+                           font=dict(size=theme.font_size(scale, 0.9)))
+        top += LABEL_EM * em
+        centres = []
+        for step, (line, left, right) in enumerate(boxes):
+            y0 = top + line * LINE_EM * em
+            outline = dict(color=theme.HIGHLIGHT, width=3 * scale) if step == read_at[k] else dict(width=0)
+            shapes.append(dict(type="rect", x0=left, x1=right, y0=y0, y1=y0 + 0.8 * LINE_EM * em,
+                               fillcolor=fills[step], line=outline, layer="below"))
+            centres.append(((left + right) / 2, y0 + 0.4 * LINE_EM * em))
+        x, y = zip(*centres) if centres else ((), ())
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="text", text=words, textfont=dict(color=inks, size=em), hoverinfo="skip",
+            showlegend=False))
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="markers", marker=dict(size=em * 1.4, opacity=0.01, color=v), showlegend=False,
+            text=words, customdata=[[layer, direction, index, s, k] for s in range(len(x))],
+            hovertemplate=f"%{{text}}: {letter} = %{{marker.color:+.2f}}<extra></extra>"))
+        top += ((boxes[-1][0] + 1) if boxes else 1) * LINE_EM * em + 0.4 * em
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+                             marker=dict(color=[-bound, bound], colorscale=theme.STATE_SCALE, cmin=-bound,
+                                         cmax=bound, showscale=True,
+                                         colorbar=colorbar(letter, -bound, bound, scale, len=0.8, y=0,
+                                                           yanchor="bottom"))))
+    theme.base_layout(fig, height=top / scale + 90, scale=scale)
+    fig.update_layout(shapes=shapes, margin=dict(l=int(8 * scale), t=int(30 * scale), b=int(10 * scale)),
+                      xaxis=dict(range=[-2, width], visible=False, fixedrange=True),
+                      yaxis=dict(range=[top, -4], visible=False, fixedrange=True), hovermode="closest")
+    return fig
+
+
 # ---- the ranking -----------------------------------------------------------------------------
 
 def unit_ranking_figure(scores, layers: int = 1, directions: int = 1, top: int = 8,
                         marked=(), selected: Unit | None = None, state: str = "cell",
                         scale: float = 1.0) -> go.Figure:
-    """The `top` best-separating units as bars of AUROC (0.5 = chance, 1 = perfect), d as text.
+    """The `top` best-separating units as bars of AUROC (0.5 = chance, 1 = perfect); as text, in
+    how many sentences each tells on from off (analysis.flags), or d where that was not counted.
 
     `scores` are analysis.flags.UnitScore, best first. `marked` units (the model card's flags)
     get a star; the `selected` unit is drawn in the highlight colour. customdata [layer,
@@ -54,7 +133,8 @@ def unit_ranking_figure(scores, layers: int = 1, directions: int = 1, top: int =
     letter = theme.STATE_LETTERS[state]
     fig = go.Figure(go.Bar(
         x=[s.auroc for s in shown], y=names, orientation="h", marker=dict(color=colours),
-        text=[f"d {s.d:+.2f}" for s in shown], textposition="outside", cliponaxis=False,
+        text=[t("flags.fig.sentences", right=s.sentences_right, total=s.sentences) if s.sentences
+              else f"d {s.d:+.2f}" for s in shown], textposition="outside", cliponaxis=False,
         customdata=[[*s.key, s.on, s.off, s.d] for s in shown],
         hovertemplate=("%{y}<br>AUROC %{x:.3f}<br>Cohen's d %{customdata[5]:+.2f}<br>"
                        + t("flags.fig.hover_typical", letter=letter, on="%{customdata[3]:+.2f}",
@@ -63,7 +143,7 @@ def unit_ranking_figure(scores, layers: int = 1, directions: int = 1, top: int =
     theme.base_layout(fig, height=130 + 34 * len(shown), title=t("flags.fig.ranking_title"), scale=scale)
     fig.update_layout(xaxis=dict(title=t("flags.fig.auroc_axis"), range=[0.5, 1.0]),
                       yaxis=dict(autorange="reversed", type="category", automargin=True),
-                      margin_r=int(80 * scale))
+                      margin_r=int(90 * scale))
     return fig
 
 

@@ -1,9 +1,11 @@
 """Vanishing and exploding gradients: how much of the error signal reaches each token.
 
 Every curve is computed by rnnviz.analysis.gradients from a Trace; these builders only draw
-them, on log axes (the values span many powers of ten). A value that is exactly 0 (tokens after
-the one where L is read) has no logarithm: it is left out of the line (NaN), not drawn as 0.
-Legend: T tokens, L layers, D directions, H hidden units.
+them, on log axes (the values span many powers of ten) labelled at whole powers of ten only
+("1", "0.1", "0.01", then "10⁻⁴" …: common.log_axis), with whole tokens on the x-axis
+(common.token_axis) and every hovered value read out in words ("1 in 10,000": signal_words).
+A value that is exactly 0 (tokens after the one where L is read) has no logarithm: it is left out
+of the line (NaN), not drawn as 0. Legend: T tokens, L layers, D directions, H hidden units.
 """
 from __future__ import annotations
 
@@ -16,11 +18,14 @@ from ..analysis.gradients import clip, forget_product, gradient_curve, step_gain
 from ..errors import RnnvizError
 from ..i18n import t
 from ..trace import Trace
-from . import theme
-from .common import check_index, check_slice, token_axis, token_label
+from . import common, theme
+from .common import check_index, check_slice, fit_bottom, token_axis, token_label
 
 MAX_STRIP_TEXT = 30                # write the words inside the strip up to this many tokens
 LOG_FLOOR = -12                    # colour floor of the connectivity strip: 10⁻¹²
+HEADROOM = 10.0                    # a gradient chart's y-axis reaches 10: room above the end's 1
+BIG = 1e7                          # beyond ten million, a number is read as a power of ten
+COMPACT_TICKS = 12                 # a compact chart names at most this many tokens (hover names each)
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
@@ -40,40 +45,67 @@ def _first(traces: Mapping[str, Trace]) -> Trace:
     return next(iter(traces.values()))
 
 
+def signal_words(value: float, lang: str | None = None) -> str:
+    """A share of the signal as a reader says it: "98%" from 1% up to all of it (1), "1 in 10,000"
+    below 1%, "1 in 7 × 10¹⁴" below one in ten million (a number too long to read), "3.2×" above 1
+    (it grew; "4 × 10⁸×" beyond ten million), "none at all" for 0 (common.in_words)."""
+    value = float(value) if np.isfinite(value) else 0.0
+    if 0.01 <= value <= 1:
+        return f"{value:.0%}"
+    if 0 < value < 1 / BIG:
+        return t("fig.common.one_in", lang, n=_power_text(1 / value))
+    if value >= BIG:
+        return f"{_power_text(value)}×"
+    return common.in_words(value, lang)
+
+
+def _power_text(x: float) -> str:
+    """x ≥ 1 as "7 × 10¹⁴": one significant digit times a power of ten ("10⁷" when the digit is 1)."""
+    power = int(np.floor(np.log10(x)))
+    digit = int(round(x / 10.0 ** power))
+    if digit == 10:
+        digit, power = 1, power + 1
+    return common.decade_text(power) if digit == 1 else f"{digit} × {common.decade_text(power)}"
+
+
 def _curve(x, y, name: str, colour: str, dash: str, labels: list[str], scale: float) -> go.Scatter:
+    """One line with markers; its hover names the token and reads the value out in words."""
+    words = [signal_words(v) for v in np.asarray(y, dtype=float)]
     return go.Scatter(
         x=x, y=y, name=name, mode="lines+markers",
         line=dict(color=colour, width=2.5 * scale, dash=dash), marker=dict(size=5 * scale),
-        customdata=np.asarray(x)[:, None], text=[labels[s] for s in x],           # [T, 1]: step
-        hovertemplate=t("gradients.fig.token", token="%{text}") + "<br>%{y:.2e}<extra>%{fullData.name}</extra>",
+        customdata=np.asarray(x)[:, None],                                        # [T, 1]: step
+        text=[f"{labels[s]}<br>{w}" for s, w in zip(x, words)],
+        hovertemplate=t("gradients.fig.token", token="%{text}") + " (%{y:.1e})<extra>%{fullData.name}</extra>",
     )
 
 
-def _log_layout(fig: go.Figure, trace: Trace, height: float, title: str, yaxis: str,
-                scale: float, max_ticks: int | None = None) -> go.Figure:
-    """Token x-axis (at most `max_ticks` labels), log y-axis, the legend in a row under the title."""
+def _log_layout(fig: go.Figure, trace: Trace, height: float, title: str, yaxis: str, scale: float,
+                max_ticks: int | None = None, *, width_px: float | None = None,
+                spans: tuple[float, ...] = (), compact: bool = False, step: int | None = None) -> go.Figure:
+    """Whole-token x-axis (common.token_axis), a log y-axis labelled at whole powers of ten only
+    (common.log_axis) covering every curve and the values in `spans` (a fixed range the page
+    keeps, lines drawn on the plot), the legend in a row under the title.
+
+    `compact` (a chart that must fit one screen under the sentence box): the words without their
+    positions, fewer of them (COMPACT_TICKS, so they can lie flat) and no "token" title under
+    them, no y title (the figure's title says it), the legend in a column right of the plot
+    instead of a row over it. `step`: a token the thinned labels must name."""
     theme.base_layout(fig, height=height, title=title, scale=scale)
-    xaxis = token_axis(trace)
-    if max_ticks is not None and len(xaxis["tickvals"]) > max_ticks:
-        every = -(-trace.steps // max_ticks)                                   # ceil
-        xaxis["tickvals"] = list(range(0, trace.steps, every))
-        xaxis["ticktext"] = [token_label(trace, s, max_chars=8) for s in xaxis["tickvals"]]
-    fig.update_layout(xaxis=dict(xaxis, automargin=True), hovermode="closest",
-                      yaxis=dict(title=yaxis, type="log", exponentformat="power", **_decades(fig)),
-                      legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
-                      margin_t=int(95 * scale))
-    return fig
-
-
-def _decades(fig: go.Figure) -> dict:
-    """Label whole powers of ten only (plotly adds 2 and 5 between them) once the curves span
-    two or more of them; every k-th power when they span many."""
-    ys = [np.asarray(d.y, dtype=float) for d in fig.data if d.y is not None]
-    finite = np.concatenate([y[np.isfinite(y) & (y > 0)] for y in ys]) if ys else np.empty(0)
-    if finite.size == 0:
-        return {}
-    span = np.log10(finite.max()) - np.log10(finite.min())
-    return dict(dtick=max(1, int(np.ceil(span / 6)))) if span >= 1.5 else dict(dtick="D2")
+    xaxis = token_axis(trace, COMPACT_TICKS if compact else max_ticks, width_px=width_px, scale=scale, step=step,
+                       title="" if compact else None)
+    if compact:
+        xaxis["ticktext"] = [token_label(trace, s, position=False) for s in xaxis["tickvals"]]
+    values = [np.asarray(d.y, dtype=float) for d in fig.data if d.y is not None] + [np.asarray(spans, dtype=float)]
+    finite = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in values])
+    low, high = (finite.min(), finite.max()) if finite.size else (0.1, 1.0)
+    fig.update_layout(xaxis=xaxis, hovermode="closest",
+                      yaxis=common.log_axis(low, high, title=None if compact else yaxis),
+                      legend=(dict(orientation="v", x=1.01, xanchor="left", y=1, yanchor="top",
+                                   font=dict(size=theme.font_size(scale, 0.85))) if compact else
+                              dict(orientation="h", x=0, y=1.0, yanchor="bottom")),
+                      margin_t=int((45 if compact else 95) * scale))
+    return fit_bottom(fig, xaxis)
 
 
 def _level(fig: go.Figure, y: float, text: str, scale: float) -> None:
@@ -86,8 +118,11 @@ def _level(fig: go.Figure, y: float, text: str, scale: float) -> None:
 
 
 def _mark(fig: go.Figure, at: int, text: str, colour: str, scale: float) -> None:
+    """A dotted vertical line at token `at`, with `text` (if any) at its top."""
     fig.add_shape(type="line", xref="x", yref="paper", x0=at, x1=at, y0=0, y1=1,
                   line=dict(color=colour, width=2 * scale, dash="dot"))
+    if not text:
+        return
     fig.add_annotation(x=at, y=1, xref="x", yref="paper", text=text, showarrow=False, xanchor="left",
                        yanchor="top", font=dict(color=colour), bgcolor="rgba(255,255,255,0.7)")
 
@@ -95,7 +130,8 @@ def _mark(fig: go.Figure, at: int, text: str, colour: str, scale: float) -> None
 def gradient_curves_figure(traces: Mapping[str, Trace], *, cell: bool = True, step: int | None = None,
                            marks: Mapping[int, str] | None = None, threshold: float | None = None,
                            spectral_radius: float | None = None, layer: int = -1, direction: int = 0,
-                           scale: float = 1.0) -> go.Figure:
+                           scale: float = 1.0, y_span: tuple[float, float] = (), height: float = 420,
+                           width_px: float | None = None, compact: bool = False) -> go.Figure:
     """‖∂L/∂h_t‖ (solid) and, for an LSTM with `cell`, ‖∂L/∂c_t‖ (dashed) against t, log y-axis.
 
     One colour per model (`traces`: display name -> Trace of the same text). Each curve is
@@ -103,6 +139,10 @@ def gradient_curves_figure(traces: Mapping[str, Trace], *, cell: bool = True, st
     `threshold`: also the clipped curves min(value, threshold) (dotted) and the threshold line.
     `spectral_radius`: shown as ρ(W_hh) in the title. `step`: the cursor, a vertical line.
     `marks`: {token: plain-text note} drawn as dotted lines. Markers carry customdata [step].
+    `y_span` (low, high): values the y-axis covers even when no curve reaches them, so a page can
+    keep one range while its settings move; `height` at scale 1, `width_px` the plot's width
+    (common.token_axis); `compact` as in _log_layout. The y-axis always reaches 10, one decade of
+    headroom above the end's 1 where the notes of `marks` sit. Hovers read each value out in words.
     """
     first = _first(traces)
     fig = go.Figure()
@@ -121,19 +161,27 @@ def gradient_curves_figure(traces: Mapping[str, Trace], *, cell: bool = True, st
     title = t("fig.curve_title")
     if spectral_radius is not None:
         title = t("gradients.fig.untrained_title", rho=f"{spectral_radius:.2f}", title=title)
-    _log_layout(fig, first, 420, title, t("fig.curve_axis"), scale, max_ticks=20)
+    _log_layout(fig, first, height, title, t("fig.curve_axis"), scale, max_ticks=20, width_px=width_px,
+                spans=(*y_span, HEADROOM, *(() if threshold is None else (threshold,))), compact=compact,
+                step=step if step is not None else next(iter(marks or {}), None))
     if threshold is not None:
         _level(fig, threshold, t("gradients.fig.clip_at", threshold=f"{threshold:g}"), scale)
     for at, text in (marks or {}).items():
         at = check_index(at, first.steps, "token")
-        _mark(fig, at, f"{theme.safe(text)}: {token_label(first, at)}", theme.ARROW, scale)
+        note = f"{theme.safe(text)}: {token_label(first, at, position=not compact)}"
+        if compact:                             # the note in the legend: nothing written over the curves
+            _mark(fig, at, "", theme.ARROW, scale)
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=note, hoverinfo="skip",
+                                     line=dict(color=theme.ARROW, width=2 * scale, dash="dot")))
+        else:
+            _mark(fig, at, note, theme.ARROW, scale)
     if step is not None:
         step = check_index(step, first.steps, "step")
         _mark(fig, step, token_label(first, step), theme.HIGHLIGHT, scale)
         if len(traces) == 1:                    # a narrow column: the value at the cursor as the title
             value = gradient_curve(first, *check_slice(first, layer, direction))[step]
             fig.update_layout(title_text=t("gradients.fig.signal_at", token=token_label(first, step),
-                                           value=f"{value:.1e}"))
+                                           value=f"{signal_words(value)} ({value:.1e})"))
     if not any(np.isfinite(np.asarray(d.y, dtype=float)).any() for d in fig.data):
         fig.add_annotation(text=t("gradients.fig.no_gradient"),
                            x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
@@ -154,7 +202,8 @@ def step_gain_figure(traces: Mapping[str, Trace], layer: int = -1, direction: in
         labels = [token_label(trace, s) for s in range(trace.steps)]
         fig.add_trace(_curve(np.arange(trace.steps - 1), _positive(gain), theme.safe(name),
                              theme.cell_colour(trace.kind, k), "solid", labels, scale))
-    _log_layout(fig, first, 330, t("fig.gain_title"), t("gradients.fig.gain_axis"), scale, max_ticks=12)
+    _log_layout(fig, first, 330, t("fig.gain_title"), t("gradients.fig.gain_axis"), scale, max_ticks=12,
+                width_px=common.PLOT_WIDTH_PX / 2, spans=(1.0,))
     _level(fig, 1.0, t("gradients.fig.no_change"), scale)
     return fig
 
@@ -171,7 +220,8 @@ def forget_product_figure(trace: Trace, layer: int = 0, direction: int = 0,
     fig = go.Figure(_curve(np.arange(trace.steps), _positive(product), "∏ f", theme.cell_colour(trace.kind),
                            "solid", labels, scale))
     title = t("fig.product_title", gate=trace.cell_kind.memory_gate)   # the gate's name stays English
-    fig = _log_layout(fig, trace, 330, title, t("gradients.fig.product_axis"), scale, max_ticks=12)
+    fig = _log_layout(fig, trace, 330, title, t("gradients.fig.product_axis"), scale, max_ticks=12,
+                      width_px=common.PLOT_WIDTH_PX / 2, spans=(1.0,))
     return fig.update_layout(showlegend=False)
 
 
@@ -186,22 +236,26 @@ def connectivity_figure(traces: Mapping[str, Trace], scale: float = 1.0) -> go.F
     peak = np.where(raw.max(axis=1, keepdims=True) > 0, raw.max(axis=1, keepdims=True), 1.0)
     with np.errstate(divide="ignore"):
         z = np.log10(_positive(raw / peak))                                       # [M, T]
-    words = [token_label(first, s, position=False, max_chars=10) for s in range(first.steps)]
+    words = [token_label(first, s, position=False) for s in range(first.steps)]
+    slot = common.PLOT_WIDTH_PX / first.steps                                     # px per token
+    inside = first.steps <= MAX_STRIP_TEXT and all(                               # whole words, or none
+        (len(first.tokens[s]) + 3 * (not first.known[s])) * theme.font_size(scale) * common.CHAR_EM <= slot
+        for s in range(first.steps))                                              # "(?)" on unknown words
     finite = z[np.isfinite(z)]
     low = min(-1, max(LOG_FLOOR, int(np.floor(finite.min()))) if finite.size else -1)
     ticks = list(range(0, low - 1, -max(1, -low // 5)))[::-1]                     # …, 10⁻², 1
     fig = go.Figure(go.Heatmap(
         z=z, x=np.arange(first.steps), y=names, zmin=low, zmax=0, colorscale=theme.CONNECTIVITY_SCALE,
         customdata=raw, text=[words] * len(names),
-        texttemplate="%{text}" if first.steps <= MAX_STRIP_TEXT else None,
+        texttemplate="%{text}" if inside else None,
         hovertemplate=("%{y}<br>" + t("gradients.fig.token", token="%{x}") +
                        ": %{text}<br>‖∂L/∂x‖ = %{customdata:.2e}<extra></extra>"),
         colorbar=dict(title=dict(text=t("gradients.fig.strongest")), tickvals=ticks,
-                      ticktext=[f"10<sup>{v}</sup>" if v else "1" for v in ticks]),
+                      ticktext=[common.decade_text(v) for v in ticks]),
     ))
     theme.base_layout(fig, height=110 + 45 * len(names), title=t("fig.connectivity_title"), scale=scale)
-    fig.update_layout(xaxis=token_axis(first),
-                      yaxis=dict(autorange="reversed", type="category", automargin=True))
-    return fig
+    xaxis = token_axis(first, scale=scale)
+    fig.update_layout(xaxis=xaxis, yaxis=dict(autorange="reversed", type="category", automargin=True))
+    return fit_bottom(fig, xaxis)
 
 

@@ -7,23 +7,26 @@ import plotly.graph_objects as go
 from .. import i18n
 from ..trace import Trace
 from . import theme
-from .common import MAX_TICKS, check_index, token_axis, token_label
+from .common import MAX_TICKS, check_index, fit_bottom, token_axis, token_label
 
 
 def prediction_figure(trace: Trace, step: int | None = None, top: int = 5,
-                      scale: float = 1.0, max_ticks: int = MAX_TICKS) -> go.Figure:
-    """Classifier: each class's probability after each token, a vertical line at `step`
-    (at most `max_ticks` tokens named on the x axis).
+                      scale: float = 1.0, max_ticks: int | None = MAX_TICKS,
+                      width_px: float | None = None) -> go.Figure:
+    """Classifier: each class's probability after each token, a vertical line at `step`; the x
+    axis names whole tokens (common.token_axis: at most `max_ticks`, fewer when the plot area
+    `width_px` is narrow; hover names each).
 
     Language model (trace.predicts_next_word): a horizontal bar chart of the `top` most likely
     next words after token `step` (the last token when `step` is None).
     """
     if trace.predicts_next_word:
         return _next_words_figure(trace, step, top, scale)
-    return _class_lines_figure(trace, step, scale, max_ticks)
+    return _class_lines_figure(trace, step, scale, max_ticks, width_px)
 
 
-def _class_lines_figure(trace: Trace, step: int | None, scale: float, max_ticks: int) -> go.Figure:
+def _class_lines_figure(trace: Trace, step: int | None, scale: float, max_ticks: int | None,
+                        width_px: float | None) -> go.Figure:
     """One line per class over the tokens, y in [0, 1]."""
     fig = go.Figure()
     steps = np.arange(trace.steps)
@@ -37,10 +40,14 @@ def _class_lines_figure(trace: Trace, step: int | None, scale: float, max_ticks:
             hovertemplate=(i18n.t("fig.predictions.after", token="%{customdata}")
                            + "<br>p = %{y:.3f}<extra>%{fullData.name}</extra>"),
         ))
-    theme.base_layout(fig, height=340, title=i18n.t("fig.predictions.lines_title"), scale=scale)
-    fig.update_layout(xaxis=token_axis(trace, max_ticks), hovermode="closest",
+    theme.base_layout(fig, height=290, title=i18n.t("fig.predictions.lines_title"), scale=scale)
+    axis = token_axis(trace, max_ticks, width_px=width_px, scale=scale, step=step)
+    fit_bottom(fig, axis)
+    fig.update_layout(xaxis=axis, hovermode="closest",
                       yaxis=dict(title=i18n.t("fig.common.probability"), range=[0, 1.02]),
-                      legend=dict(title=dict(text=i18n.t("fig.predictions.class"))))
+                      legend=dict(title=dict(text=i18n.t("fig.predictions.class")), orientation="h",
+                                  x=0, y=1.02, yanchor="bottom"),         # above the plot: narrow columns keep it
+                      margin_t=int(95 * scale))
     if step is not None:
         step = check_index(step, trace.steps, "step")
         fig.add_shape(type="line", xref="x", yref="paper", x0=step, x1=step, y0=0, y1=1,

@@ -16,7 +16,7 @@ from ..errors import RnnvizError
 from ..i18n import t
 from ..trace import Trace
 from . import theme
-from .common import check_index, check_slice, slice_title, token_axis, token_label
+from .common import check_index, check_slice, fit_bottom, slice_title, token_axis, token_label
 
 Saturation = Mapping[str, tuple[np.ndarray, np.ndarray]]
 Unit = tuple[str, int, int, int]                     # gate, layer, direction, unit
@@ -76,8 +76,9 @@ def saturation_figure(sat: Saturation, kind: str, selected: Unit | None = None,
 
 
 def unit_gate_figure(trace: Trace, gate: str, layer: int, direction: int, unit: int,
-                     step: int | None = None, scale: float = 1.0) -> go.Figure:
-    """One gate unit's value at every token of the sentence; the shut and open bands shaded."""
+                     step: int | None = None, scale: float = 1.0, width_px: float | None = None) -> go.Figure:
+    """One gate unit's value at every token of the sentence; the shut and open bands shaded.
+    Whole tokens on the x axis (common.token_axis for a plot area `width_px` wide)."""
     if gate not in trace.gates:
         raise RnnvizError(f"This model has no {gate!r} gate.")
     layer, direction = check_slice(trace, layer, direction)
@@ -95,8 +96,10 @@ def unit_gate_figure(trace: Trace, gate: str, layer: int, direction: int, unit: 
     fig.add_shape(band, y0=0, y1=LOW)
     fig.add_shape(band, y0=HIGH, y1=1)
     name = _unit_name(theme.gate_label(gate, trace.kind), unit)
-    theme.base_layout(fig, height=330, title=slice_title(trace, name, layer, direction), scale=scale)
-    fig.update_layout(xaxis=token_axis(trace), yaxis=dict(title=t("saturation.value"), range=[-0.02, 1.02]))
+    theme.base_layout(fig, height=280, title=slice_title(trace, name, layer, direction), scale=scale)
+    axis = token_axis(trace, width_px=width_px, scale=scale, step=step)
+    fit_bottom(fig, axis)
+    fig.update_layout(xaxis=axis, yaxis=dict(title=t("saturation.value"), range=[-0.02, 1.02]))
     if step is not None:
         step = check_index(step, trace.steps, "step")
         fig.add_vline(x=step, line=dict(color=theme.HIGHLIGHT, width=3 * scale))

@@ -41,7 +41,9 @@ ARROW = "#7F7F7F"            # arrows of the diagrams: readable on light and dar
 # browser's live view (its payload carries these) draw the same outline.
 STEP_OUTLINE = ((HALO, 5.0), (HIGHLIGHT, 2.5))
 
-FONT_FAMILY = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+# "Source Sans" is the font Streamlit ships and loads on every page: figures then read like the
+# text around them; the rest are fallbacks for a figure saved as HTML and opened elsewhere.
+FONT_FAMILY = "Source Sans, Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
 FONT_SIZE = 14               # at scale 1.0; teacher mode on a projector uses scale ~1.5
 
 

@@ -10,6 +10,7 @@ from plotly.subplots import make_subplots
 
 from ..i18n import t
 from . import theme
+from .common import log_axis
 
 # The three panels, in order: (record key, title key, y-axis key, log y-axis). Their words are
 # read in the language of the moment (see curves()).
@@ -43,7 +44,8 @@ def training_curves_figure(history: Sequence[dict], total: int | None = None, *,
 
     `history`: one dict per step with "step", "loss", "accuracy", "grad_norm" (and sometimes
     "valid_accuracy", drawn as diamonds). `clip` (> 0): the clipping threshold as a dotted line
-    on the gradient-norm panel. `snapshots`: steps where the scrubber has a snapshot (ticks on
+    on the gradient-norm panel, whose log axis has ticks at powers of ten only (common.log_axis).
+    `snapshots`: steps where the scrubber has a snapshot (ticks on
     the top panel); `mark`: the snapshot shown now (a vertical line through every panel).
     An empty history gives the empty panels with a note (the page before training starts).
     """
@@ -57,6 +59,9 @@ def training_curves_figure(history: Sequence[dict], total: int | None = None, *,
                                  hovertemplate=_hover(axis, ".3g")),
                       row=row, col=1)
         fig.update_yaxes(title_text=axis, type="log" if log else "linear", row=row, col=1)
+        positive = [float(r[key]) for r in history if float(r[key]) > 0] + ([clip] if clip else [])
+        if log and positive:
+            fig.update_yaxes(**log_axis(min(positive), max(positive)), row=row, col=1)
     valid = [(int(r["step"]), float(r[VALID_KEY])) for r in history if VALID_KEY in r]
     if valid:
         held_out = t("train.fig.held_out")

@@ -1,24 +1,27 @@
 """Widgets every page shares, the opening every page starts with, and the URL that restores a view.
 
-A view is a link: `text`, `model` and `step` live in the URL (widgets bound with
-bind="query-params"). A malformed value falls back to the default, with a notice that says so.
-The keys, of the session and of the URL, are in keys.py.
+A view is a link: `text`, `model` and `step` live in the URL (the model's picker bound with
+bind="query-params", the sentence and step written by hand: share.write_url). A malformed value
+falls back to the default, with a notice that says so. The keys, of the session and of the URL, are in keys.py.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 
 import streamlit as st
 
+from rnnviz import presets as lesson
 from rnnviz import tasks
+from rnnviz.analysis import reading
 from rnnviz.errors import RnnvizError
 from rnnviz.i18n import known, t
 from rnnviz.text import MAX_CHARS, MAX_TOKENS, tokenize
-from rnnviz.ui import keys, loaders
+from rnnviz.ui import keys, loaders, presets, share
 
 TEACHER_SCALE = 1.5     # figure scale on a projector (theme.base_layout grows fonts and heights)
-IDEAS = ("order", "unrolling", "negation", "vanishing", "flags", "gru", "bidirectional", "multilayer")
+IDEAS = lesson.NAMES            # the lesson's ideas, each a preset (rnnviz.presets), in the lesson's order
 DEFAULT_MODEL = "story-lstm"
 TASKS = ("story", "sentiment", "recall", "lesson")     # the model picker's order
 
@@ -29,7 +32,7 @@ def task_title(task: str) -> str:
 
 
 def idea_title(idea: str) -> str:
-    """The lesson idea's name in the current language ("Order matters"); unknown ideas as they are."""
+    """The lesson idea's (a preset's) name in the current language ("Order matters"); unknown ideas as they are."""
     return t(f"controls.idea.{idea}") if idea in IDEAS else idea
 
 
@@ -72,14 +75,29 @@ def page_top(title: str, intro: str, more: Callable[[str], None] | None = None) 
 
     Returns the model's name, the sentence (None, after a friendly message, if there is nothing
     to read) and the figure scale (larger in teacher mode).
+
+    Compact, so a page's pictures start high: on a projector (teacher mode) the title is a
+    subheading with the introduction behind its (?) and the sentence box folds away once there is
+    a sentence (the pictures show it; presets and links set it).
     """
-    st.title(title)
-    st.caption(intro)
+    box = None                      # where the sentence box goes: teacher mode folds it beside the title
+    if teaching():
+        heading, beside = st.columns(2, vertical_alignment="center")
+        heading.subheader(title, anchor=False, help=intro)
+        typed = st.session_state.get(keys.TEXT, st.query_params.get(keys.TEXT))   # None: an example comes
+        box = beside.expander(t("controls.change_sentence"), expanded=typed is not None and not tokenize(typed),
+                              icon=":material/edit:")
+    else:
+        st.title(title, anchor=False)
+        st.caption(intro)
     show_notices()
+    presets.claim_callout()         # a lesson preset's view: the one thing it shows, measured
     name = st.session_state[keys.MODEL]
     if more is not None:
         more(name)
-    return name, usable_text(sentence_box(name)), figure_scale()
+    with box or contextlib.nullcontext():
+        text = sentence_box(name)
+    return name, usable_text(text), figure_scale()
 
 
 def use_model(name: str) -> None:
@@ -126,37 +144,38 @@ def model_description(name: str) -> str:
 
 
 def sentence_box(model_name: str) -> str:
-    """The sentence and one-click examples for the model's task. Returns the text as typed."""
+    """The sentence and one-click examples for the model's task. Returns the text as typed.
+
+    The sentence is in the URL, written by hand rather than bound (Streamlit drops a bound value
+    on Back to another page, since each page has its own box): a link's sentence on the first
+    visit, and the sentence and step of the entry Back or Forward returns to (share.url_value)."""
+    first_run = share.history_guard()
     prepared = examples()["tasks"].get(task_of(model_name), [])
-    if keys.TEXT not in st.session_state and keys.TEXT not in st.query_params:
-        st.session_state[keys.TEXT] = prepared[0]
+    if keys.TEXT not in st.session_state:
+        st.session_state[keys.TEXT] = st.query_params.get(keys.TEXT, prepared[0] if prepared else "")[:MAX_CHARS]
     _follow_task(task_of(model_name), prepared)
-    text = st.text_area(t("controls.sentence_label"), key=keys.TEXT, bind="query-params", max_chars=MAX_CHARS,
+    _follow_history()
+    text = st.text_area(t("controls.sentence_label"), key=keys.TEXT, max_chars=MAX_CHARS,
                         height=68, placeholder=t("controls.sentence_placeholder",
                                                  example="alice says the movie was good ."))
+    if not first_run or keys.TEXT in st.query_params:     # a first run adds nothing (share.history_guard)
+        share.write_url(keys.TEXT, text)
     st.session_state[keys.view(keys.TEXT)] = text
     if prepared:
         st.pills(t("controls.examples_label"), prepared, key=keys.EXAMPLE_PICK, on_change=_use_example,
                  label_visibility="collapsed", selection_mode="single")
-    if teaching():
-        idea_pills()
     return text
 
 
-def idea_pills() -> None:
-    """Teacher mode: the lesson's prepared sentences, one click each, named by the idea they show."""
-    firsts = {}
-    for idea, sentences in examples()["ideas"].items():
-        for sentence in sentences:
-            firsts.setdefault(sentence, idea)
-    st.pills(t("controls.ideas_label"), list(firsts), key=keys.IDEA_PICK, on_change=_use_example,
-             args=(keys.IDEA_PICK,), format_func=lambda s: f"{idea_title(firsts[s])}: {_short(s)}",
-             selection_mode="single")
-
-
-def _short(sentence: str, words: int = 5) -> str:
-    parts = sentence.split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+def _follow_history() -> None:
+    """Back or Forward brought the URL of another view: its sentence and step replace the session's
+    (and the cursor keeps that step for that sentence, see `cursor`)."""
+    text, step = share.url_value(keys.TEXT), share.url_value(keys.STEP)
+    if text is not None:
+        st.session_state[keys.TEXT] = st.session_state[keys.view(keys.TEXT)] = text[:MAX_CHARS]
+    if step is not None and step.isdigit():
+        st.session_state[keys.STEP] = st.session_state[keys.view(keys.STEP)] = int(step)
+        st.session_state[keys.CURSOR_OF] = [st.session_state[keys.TEXT], st.session_state.get(keys.MODEL), int(step)]
 
 
 def _follow_task(task: str, prepared: list[str]) -> None:
@@ -213,7 +232,14 @@ def usable_text(text: str) -> str | None:
 def cursor(steps: int, where=None) -> int:
     """The token cursor t = 0 … T−1, counted from 0 as the lesson numbers tokens x_0 … x_n: the
     session's, else the link's `step`; a malformed or out-of-range link value ("2.5", "abc", "99")
-    falls back to token 0 with a notice (in `where`, default the page). Kept inside the sentence."""
+    falls back to token 0 with a notice (in `where`, default the page). Kept inside the sentence.
+
+    A new sentence or model starts at token 0, unless whatever changed it also set the step (a
+    preset, a link): the cursor remembers [sentence, model, step] it last kept (keys.CURSOR_OF)."""
+    reading = [st.session_state.get(keys.TEXT), st.session_state.get(keys.MODEL)]
+    kept = st.session_state.get(keys.CURSOR_OF)
+    if kept and kept[:2] != reading and st.session_state.get(keys.STEP) == kept[2]:
+        st.session_state[keys.STEP] = 0
     if keys.STEP not in st.session_state:
         asked = st.query_params.get(keys.STEP)
         valid = asked is not None and asked.isdigit() and int(asked) < steps
@@ -221,39 +247,15 @@ def cursor(steps: int, where=None) -> int:
         if asked is not None and not valid:
             (where or st).info(t("controls.step_not_here", asked=md_escape(asked[:12]), last=steps - 1), icon="ℹ️")
     st.session_state[keys.STEP] = min(max(0, int(st.session_state[keys.STEP])), steps - 1)
+    st.session_state[keys.CURSOR_OF] = [*reading, st.session_state[keys.STEP]]
     return st.session_state[keys.STEP]
 
 
 def remember_step(step: int) -> None:
-    """The step goes to the URL (by hand, not bound: a bound widget would round "2.5") and to the
-    next page's cursor."""
-    if step:
-        st.query_params[keys.STEP] = str(step)
-    else:
-        st.query_params.pop(keys.STEP, None)
+    """The step goes to the URL (by hand, not bound: a bound widget would round "2.5"; it replaces
+    the history entry, see share.write_url) and to the next page's cursor."""
+    share.write_url(keys.STEP, str(step) if step else None)
     st.session_state[keys.view(keys.STEP)] = step
-
-
-def step_slider(steps: int) -> int:
-    """The cursor as a slider (see `cursor`), remembered in the URL."""
-    cursor(steps, where=st.empty())
-    step = 0
-    if steps > 1:
-        step = st.slider(t("controls.step_label"), 0, steps - 1, key=keys.STEP, help=t("controls.step_help"))
-    remember_step(step)
-    return step
-
-
-def move(delta: int, steps: int) -> None:
-    """Button callback: move the cursor, wrapping around at both ends."""
-    st.session_state[keys.STEP] = (st.session_state.get(keys.STEP, 0) + delta) % steps
-
-
-def step_buttons(steps: int) -> None:
-    """Previous / next, also on the ← and → keys."""
-    left, right, _ = st.columns([1, 1, 3])
-    left.button(t("controls.previous"), on_click=move, args=(-1, steps), shortcut="Left", width="stretch")
-    right.button(t("controls.next"), on_click=move, args=(1, steps), shortcut="Right", width="stretch")
 
 
 def md_escape(text: str) -> str:
@@ -266,16 +268,57 @@ _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def token_chips(trace, vocab) -> None:
-    """The sentence as the model sees it: one chip per token, unknown words marked."""
+    """The sentence as the model sees it: one chip per token, unknown words marked "?" (and what
+    "?" means, whenever one is)."""
     chips = [f":blue-background[{md_escape(tok)}]" if known else f":orange-background[{md_escape(tok)} ?]"
              for tok, known in zip(trace.tokens, trace.known)]
     st.markdown(" ".join(chips))
-    unknown = int((~trace.known).sum())
+    unknown = reading.reading(trace, vocab).unknown
     if unknown:
         st.caption(t("controls.unknown_tokens", unknown=unknown, steps=trace.steps))
     words = sorted(tok for tok in vocab.tokens if tok in vocab)
     with st.expander(t("controls.known_words", count=len(words))):
         st.text(" ".join(words))
+
+
+def unknown_mark(trace) -> None:
+    """One plain line saying what the "?" / "(?)" on a sentence's unknown words means (if one is)."""
+    if not trace.known.all():
+        st.caption(t("controls.unknown_mark"))
+
+
+def unknown_notice(trace, model_name: str) -> reading.Reading:
+    """Above a prediction, once per page: when the model cannot read the sentence (most words
+    unknown, or a classifier's key word missing: analysis.reading), say so, with a button that
+    loads the task's prepared sentence nearest to it. Returns the reading; a page shows a
+    classifier's answer on an unreadable sentence with `answer_caption`, not as "99 % sure"."""
+    model = loaders.get_model(model_name)
+    found = reading.reading(trace, model.vocab)
+    if found.readable:
+        return found
+    name = md_escape(model_name)
+    why = [t("controls.cannot_read_unknown", name=name, unknown=found.unknown, steps=found.tokens)
+           if found.mostly_unknown else "",
+           t("controls.cannot_read_no_key", name=name, classes=", ".join(found.key_words)) if found.missing_key else ""]
+    st.warning(" ".join(w for w in why if w), icon=":material/help:")
+    nearest = reading.nearest_sentence(trace.tokens, model.vocab, examples()["tasks"].get(task_of(model_name), []))
+    if nearest:
+        st.button(t("controls.try_nearest", sentence=md_escape(nearest)), key=keys.TRY_NEAREST, on_click=_read,
+                  args=(nearest,), type="tertiary", icon=":material/swap_horiz:")
+    return found
+
+
+def answer_caption(found: reading.Reading) -> str:
+    """How to present a model's answer on a sentence it cannot read: why, instead of a confidence."""
+    if found.mostly_unknown:
+        return t("controls.answer_unknown", unknown=found.unknown, steps=found.tokens)
+    return t("controls.answer_no_key")
+
+
+def _read(sentence: str) -> None:
+    """Button callback: read `sentence` instead, from its first token."""
+    st.session_state[keys.TEXT] = st.session_state[keys.view(keys.TEXT)] = sentence
+    st.session_state[keys.STEP] = 0
 
 
 def head_label(name: str) -> str:

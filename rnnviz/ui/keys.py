@@ -20,21 +20,28 @@ LANG = "lang"                   # the language switch (lang=fil)
 TEACHER = "teacher"             # teacher mode (teacher=1)
 
 # ---- the page frame (ui/controls.py, ui/stepper.py, ui/teacher.py) ----------------------------
-PLAY = "play"                   # autoplay toggle
-LAST_TICK = "autoplay_last_tick"    # time of autoplay's last step (monotonic seconds)
 EXAMPLE_PICK = "example_pick"   # the task's one-click example sentences
-IDEA_PICK = "idea_pick"         # teacher mode: the lesson ideas' sentences
 NOTICES = "notices"             # messages queued for the top of the page
 LAST_TASK = "last_task"         # the task the sentence box showed last
 LAST_PAGE = "last_page"         # the url path of the page shown last
 REVEALED = "revealed"           # teacher mode: [model, text, step] whose answer is shown
 REVEAL = "reveal"               # teacher mode: the reveal button (Enter)
 
+# ---- lesson presets (ui/presets.py) ----------------------------------------------------------
+PRESET = "preset"               # the URL's lesson idea (?preset=vanishing), applied once per link visit
+PRESET_ACTIVE = "preset_active"     # the preset applied last (its claim shows while its view is on)
+PRESET_PICK = "preset_pick"     # teacher mode's idea picker
+PRESET_CLAIM = "preset_claim"   # the container of the claim callout at the top of the preset's page
+TEACHER_MODEL = "teacher_model"     # teacher mode's model picker (sets MODEL: the sidebar is hidden)
+REVEALED_FINAL = "revealed_final"   # teacher mode: [model, text] whose final answer is shown
+REVEAL_FINAL = "reveal_final"   # teacher mode: the button that reveals the final answer
+
 # ---- this session's own models and what was computed from them (ui/loaders.py) ---------------
 SESSION_MODELS = "session_models"        # name -> Model
 SESSION_TRACES = "session_traces"        # session_cached store: traces of the session's models
 SESSION_FLAGS = "session_flags"          # session_cached store: flag analyses of the session's models
 SESSION_SNAPSHOTS = "session_snapshots"  # session_cached store: a training job's snapshot models
+SESSION_CLAIMS = "session_claims"        # session_cached store: the presets' claims, per preset and models
 
 # ---- Step through ---------------------------------------------------------------------------
 AS_FIGURES = "as_figures"       # the live view's parts as plotly figures
@@ -43,10 +50,20 @@ LIVE_SLICE = "live_slice"       # which layer and direction the live view shows,
 
 # ---- Cell anatomy, RNN vs LSTM vs GRU --------------------------------------------------------
 ANATOMY_SLICE = "anatomy_slice"     # which layer and direction the anatomy opens
+ANATOMY_PANELS = "anatomy_panels"   # the anatomy's panels view; its "moved" trigger carries the step
+ANATOMY_FIGURES = "anatomy_figures"     # the anatomy's pictures as plotly figures too
 SATURATION_CLICK = "saturation_click"   # the gate-saturation scatter: a click picks a unit
+
+# ---- cursor pages (RNN vs LSTM vs GRU, Deeper networks: ui/live panels; ui/controls.cursor) -----
+CURSOR_OF = "cursor_of"         # [sentence, model] the cursor was last kept for: a new one starts at 0
+COMPARE_PANELS = "compare_panels"   # the panels view of RNN vs LSTM vs GRU; its "moved" trigger carries the step
+DEEP_PANELS = "deep_panels"     # the panels view of Deeper networks
+COMPARE_FIGURES = "compare_figures"     # RNN vs LSTM vs GRU: the pictures as plotly figures too
+DEEP_FIGURES = "deep_figures"   # Deeper networks: the pictures as plotly figures too
 
 # ---- Vanishing gradients ---------------------------------------------------------------------
 LAB_SCALE, LAB_ACTIVATION, LAB_BIAS, LAB_CLIP = "lab_scale", "lab_act", "lab_bias", "lab_clip"
+LAB_RESET = "lab_reset"         # puts every lab widget back to the lesson's setting
 RECALL_TEXT = "recall_text"
 
 # ---- Flags (ui/units.py) ---------------------------------------------------------------------
@@ -55,6 +72,9 @@ UNIT_NOTICE = "unit_notice"     # the link's unit that could not be used, until 
 FLAG_CONCEPT = "flag_concept"
 FLAG_WORD = "flag_word"         # the typed trigger word
 CLAMP_TO = "clamp_to"
+CLAMP_SENTENCE = "clamp_sentence"    # which sentence the clamp reads: "demo" (one where it flips) or "yours"
+CLAMP_CONTEXT = "clamp_context"      # (model, concept, unit, text) the clamp defaults were chosen for
+CLAMP_SHOW_DEMO = "clamp_show_demo"  # the button that moves the clamp to a sentence where it flips
 PAIR_A, PAIR_B = "pair_a", "pair_b"
 PAIR_PICK = "pair_pick"         # the prepared pairs' picker
 PAIR_TASK = "pair_task"         # the task the pair was prefilled for
@@ -67,7 +87,9 @@ STOP = "make_stop"
 USE = "make_use"                # use the trained model on every page
 DOWNLOAD_WEIGHTS, DOWNLOAD_CARD = "make_download_pt", "make_download_card"
 TRAINING_CURVES = "training_curves"
-SNAPSHOT = "make_snapshot"      # the scrubber
+SNAPSHOT = "make_snapshot"      # the scrubber's snapshot index (its panels view's "moved" trigger sets it)
+SCRUB_PANELS = "make_scrub_panels"      # the scrubber's panels view
+SCRUB_FIGURES = "make_scrub_figures"    # the scrubber's pictures as plotly figures too
 TRAIN_CONCEPT = "make_concept"  # the scrubbed flag ranking's concept
 SETTINGS = ("task", "cell", "seed", "emb", "hidden", "layers", "bidirectional", "steps", "lr", "clip",
             "forget_bias")      # the training widgets, named as train()'s keywords
@@ -80,6 +102,11 @@ LESSON_RESULT = "lesson_result"     # ("ok", model name) | ("error", Problem)
 
 # ---- the share box (ui/share.py) -------------------------------------------------------------
 SHARE_JSON, SHARE_STATES, SHARE_TOKENS = "share_json", "share_states", "share_tokens"
+HISTORY = "history"             # the browser piece that makes URL writes replace, not add, history entries
+URL_WRITTEN = "url_written"     # {URL parameter: the value this session wrote there last} (Back/Forward)
+
+# ---- unknown words (ui/controls.py: unknown_notice) --------------------------------------------
+TRY_NEAREST = "try_nearest"     # loads the prepared sentence nearest to one the model cannot read
 
 
 # ---- families ----------------------------------------------------------------------------------
@@ -110,7 +137,7 @@ def open_model(name: str) -> str:
 
 
 def compare_chart(part: str, name: str) -> str:
-    """RNN vs LSTM vs GRU: the clickable chart `part` (hidden, prediction, gradient) of model `name`."""
+    """RNN vs LSTM vs GRU: the plotly chart `part` (hidden, prediction, gradient) of model `name`."""
     return f"compare_{part}_{name}"
 
 

@@ -258,3 +258,21 @@ def snapshot_ranking(job, index: int, concept: str) -> list:
         probe = list(flag_probe(job.task))[:SNAPSHOT_PROBE]
         return flags.unit_scores(snapshot_model(job, index), probe, concept) if probe else []
     return _snapshot_cached(job, index, ("ranking", concept), rank)
+
+
+def snapshot_payload(job, text: str | None, concept: str | None, scale: float) -> dict:
+    """The scrubber's whole view (figures.scrub_panel): every snapshot's reading of `text` and
+    ranking for `concept` at once, built once per (job, text, concept, scale, language)."""
+    from rnnviz.figures.scrub_panel import scrub_payload
+    from rnnviz.i18n import language, t
+    count = len(job.snapshots)
+
+    def build():
+        spec = job.result.model.spec
+        return scrub_payload(
+            [step for step, _ in job.snapshots], job.total, job.history,
+            traces=[snapshot_trace(job, i, text) for i in range(count)] if text else [],
+            rankings=[snapshot_ranking(job, i, concept) for i in range(count)] if concept else [],
+            concept_name=t(f"train.concept.{concept}") if concept else "", layers=spec.layers,
+            directions=spec.directions, scale=scale)
+    return _snapshot_cached(job, -1, ("payload", text, concept, scale, language(), count), build)

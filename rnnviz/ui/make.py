@@ -33,7 +33,8 @@ from rnnviz.ui import controls, keys, loaders
 CAPS = {"emb": 32, "hidden": 64, "layers": 2, "steps": 3000}   # keeps a class on one server responsive
 SNAPSHOTS = 10                          # about one snapshot per 10 % of the steps
 POLL_SECONDS = 1.0
-DEFAULT_TASK, DEFAULT_CELL = "sentiment", "lstm"     # what the pickers open on
+DEFAULTS = training.PAGE_DEFAULTS          # what the widgets open on (the page's promise is measured on them)
+DEFAULT_TASK, DEFAULT_CELL = DEFAULTS["task"], DEFAULTS["cell"]
 
 # What went wrong: a core module's message (English, as raised), or a catalogue key and its
 # fields, put into words when shown (problem_text): the training thread has no language.
@@ -120,14 +121,14 @@ def reads_both_ways(task: str) -> bool:
 def settings() -> dict:
     """The training widgets' values as train() keywords (task and cell separate), capped."""
     s = {name: st.session_state[keys.setting(name)] for name in keys.SETTINGS if keys.setting(name) in st.session_state}
-    task, cell = s.get("task", DEFAULT_TASK), s.get("cell", DEFAULT_CELL)
-    forget_bias = float(s.get("forget_bias", 0.0)) if cell_kind(cell).forget_gate else 0.0
-    options = {"seed": int(s.get("seed", 0)), "emb": min(int(s.get("emb", 16)), CAPS["emb"]),
-               "hidden": min(int(s.get("hidden", 32)), CAPS["hidden"]),
-               "layers": min(int(s.get("layers", 1)), CAPS["layers"]),
-               "bidirectional": bool(s.get("bidirectional")) and reads_both_ways(task),
-               "steps": min(int(s.get("steps", 300)), CAPS["steps"]), "lr": float(s.get("lr", 3e-3)),
-               "clip": float(s.get("clip", 1.0)), "forget_bias": forget_bias}
+    s = {**DEFAULTS, **s}
+    task, cell = s["task"], s["cell"]
+    forget_bias = float(s["forget_bias"]) if cell_kind(cell).forget_gate else 0.0
+    options = {"seed": int(s["seed"]), "emb": min(int(s["emb"]), CAPS["emb"]),
+               "hidden": min(int(s["hidden"]), CAPS["hidden"]), "layers": min(int(s["layers"]), CAPS["layers"]),
+               "bidirectional": bool(s["bidirectional"]) and reads_both_ways(task),
+               "steps": min(int(s["steps"]), CAPS["steps"]), "lr": float(s["lr"]),
+               "clip": float(s["clip"]), "forget_bias": forget_bias}
     return {"task": task, "cell": cell, "options": options}
 
 
@@ -189,21 +190,22 @@ def settings_panel(disabled: bool) -> None:
     task = task_col.selectbox(t("make.task"), TASKS, index=TASKS.index(DEFAULT_TASK), key=key("task"),
                               format_func=labelled(TASKS, controls.task_title), disabled=disabled)
     cell = cell_picker(cell_col, t("make.cell"), key("cell"), disabled)
-    seed_col.number_input(t("make.seed"), 0, 9999, 0, key=key("seed"), disabled=disabled)
+    d = DEFAULTS
+    seed_col.number_input(t("make.seed"), 0, 9999, d["seed"], key=key("seed"), disabled=disabled)
     sizes = st.columns(4)
-    sizes[0].slider(t("make.emb"), 4, CAPS["emb"], 16, key=key("emb"), disabled=disabled)
-    sizes[1].slider(t("make.hidden"), 4, CAPS["hidden"], 32, key=key("hidden"), disabled=disabled)
-    sizes[2].slider(t("make.layers"), 1, CAPS["layers"], 1, key=key("layers"), disabled=disabled)
-    sizes[3].checkbox(t("make.bidirectional"), key=key("bidirectional"),
+    sizes[0].slider(t("make.emb"), 4, CAPS["emb"], d["emb"], key=key("emb"), disabled=disabled)
+    sizes[1].slider(t("make.hidden"), 4, CAPS["hidden"], d["hidden"], key=key("hidden"), disabled=disabled)
+    sizes[2].slider(t("make.layers"), 1, CAPS["layers"], d["layers"], key=key("layers"), disabled=disabled)
+    sizes[3].checkbox(t("make.bidirectional"), d["bidirectional"], key=key("bidirectional"),
                       disabled=disabled or not reads_both_ways(task), help=t("make.bidirectional_help"))
     opt = st.columns(4)
-    opt[0].slider(t("make.steps"), 10, CAPS["steps"], 300, step=10, key=key("steps"), disabled=disabled)
-    opt[1].select_slider(t("make.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], 3e-3, key=key("lr"),
+    opt[0].slider(t("make.steps"), 10, CAPS["steps"], d["steps"], step=10, key=key("steps"), disabled=disabled)
+    opt[1].select_slider(t("make.lr"), [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2], d["lr"], key=key("lr"),
                          format_func="{:g}".format, disabled=disabled)
     clips = [0.0, 0.25, 0.5, 1.0, 2.0, 5.0]
-    opt[2].select_slider(t("make.clip"), clips, 1.0, key=key("clip"),
+    opt[2].select_slider(t("make.clip"), clips, d["clip"], key=key("clip"),
                          format_func=labelled(clips, clip_label), disabled=disabled)
-    opt[3].slider(t("make.forget_bias"), -3.0, 5.0, 0.0, 0.5, key=key("forget_bias"),
+    opt[3].slider(t("make.forget_bias"), -3.0, 5.0, d["forget_bias"], 0.5, key=key("forget_bias"),
                   disabled=disabled or cell_kind(cell).forget_gate is None, help=t("make.forget_bias_help"))
 
 
@@ -259,12 +261,10 @@ def finished_panel(job: Job) -> None:
                          mime="application/json", key=keys.DOWNLOAD_CARD)
 
 
-def snapshot_picker(job: Job) -> int:
-    """The scrubber: a slider over the job's snapshots; returns the chosen index."""
-    from rnnviz.figures.training import snapshot_label
-    count = len(job.snapshots)
-    if count < 2:
-        return count - 1
-    indices = list(range(count))
-    return st.select_slider(t("make.snapshot"), indices, value=count - 1, key=keys.SNAPSHOT,
-                            format_func=labelled(indices, lambda i: snapshot_label(job.snapshots[i][0], job.total)))
+def snapshot_index(job: Job) -> int:
+    """The scrubber's snapshot (keys.SNAPSHOT, moved in the browser): the last one until a move."""
+    count, index = len(job.snapshots), st.session_state.get(keys.SNAPSHOT)
+    if not isinstance(index, int) or not 0 <= index < count:
+        index = count - 1
+    st.session_state[keys.SNAPSHOT] = index
+    return index

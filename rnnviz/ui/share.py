@@ -1,10 +1,16 @@
-"""A link that reopens this view, and the current trace and figures as files.
+"""A link that reopens this view, the URL that follows it, and the current trace and figures as files.
 
 Files are built only when a download button is clicked (Streamlit calls `data` then), so a step
 or a rerun never pays for CSV, JSON or HTML nobody asked for.
+
+Back and Forward: the sentence and the step are written to the URL by hand (write_url), and a
+small piece in the browser (history.js, mounted by history_guard) turns those writes into
+replacements of the current history entry, so only a page switch adds one. When the URL holds
+a value this session did not write (Back, Forward), url_value returns it for the page to follow.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
@@ -13,6 +19,39 @@ from rnnviz import export
 from rnnviz.i18n import t
 from rnnviz.trace import Trace
 from rnnviz.ui import controls, keys, pages
+
+_history_piece = st.components.v2.component(   # no shadow root: it draws nothing (the live views have one)
+    "rnnviz_history", js=(Path(__file__).resolve().parent / "history.js").read_text(encoding="utf-8"),
+    isolate_styles=False)
+
+
+def history_guard() -> bool:
+    """Installs, once per browser tab, the piece that keeps one history entry per page (history.js):
+    a URL write on the same page replaces the entry, a page switch adds one.
+
+    Returns True on the session's first run: the piece is not in the browser yet, so a write that
+    adds a parameter the link did not have would add a history entry (Back would stay on the page)."""
+    first = keys.URL_WRITTEN not in st.session_state
+    st.session_state.setdefault(keys.URL_WRITTEN, {})
+    _history_piece(data={"sentence": keys.TEXT}, key=keys.HISTORY)
+    return first
+
+
+def write_url(key: str, value: str | None) -> None:
+    """Writes `value` to the URL's `key` (None removes it), and remembers it as this session's own."""
+    if value is None:
+        st.query_params.pop(key, None)
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    st.session_state.setdefault(keys.URL_WRITTEN, {})[key] = value
+
+
+def url_value(key: str) -> str | None:
+    """The URL's `key` when the browser put it there after this session wrote its own (Back or
+    Forward to an entry with another sentence or step); None when the URL says what the session
+    wrote, says nothing, or the session has not written `key` yet (a link's first visit)."""
+    asked, written = st.query_params.get(key), st.session_state.get(keys.URL_WRITTEN, {})
+    return asked if asked is not None and key in written and asked != written[key] else None
 
 
 def view_query() -> dict[str, str]:

@@ -1,48 +1,14 @@
-"""The token cursor and everything drawn at it, inside a fragment: a step reruns only this part.
+"""Plotly charts on a page: the modebar's settings, an HTML download, and clicks on markers.
 
-The trace comes from the cache on every step; it is computed once per (model, sentence).
-Clicks on a figure's invisible markers (customdata [step] or [unit, step]) move the cursor.
+The token cursor itself lives in the browser (rnnviz/ui/live: Step through and the panels view of
+every other cursor page); these figures are its zoomable, downloadable copies. A click on a
+chart's point (customdata [unit, step], [layer, direction, unit, ...]) is read by clicked_point.
 """
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import streamlit as st
 
-from rnnviz.i18n import t
-from rnnviz.trace import Trace
-from rnnviz.ui import controls, keys, loaders, share
-
-AUTOPLAY_SECONDS = 1.0
-
-Draw = Callable[[Trace, int], None]
-
-
-def stepper(model_name: str, text: str, draw: Draw) -> None:
-    """Step controls and `draw(trace, step)`, rerun together on every step."""
-    st.toggle(t("stepper.autoplay"), key=keys.PLAY, help=t("stepper.autoplay_help"))
-    every = AUTOPLAY_SECONDS if st.session_state.get(keys.PLAY) else None
-    st.fragment(run_every=every)(_at_cursor)(model_name, text, draw)
-
-
-def _at_cursor(model_name: str, text: str, draw: Draw) -> None:
-    trace = loaders.get_trace(model_name, text)
-    if st.session_state.get(keys.PLAY) and _tick_due():
-        controls.move(1, trace.steps)
-    controls.step_buttons(trace.steps)
-    step = controls.step_slider(trace.steps)
-    draw(trace, step)
-    share.share(trace, model_name)          # in the fragment: the link follows the step
-
-
-def _tick_due() -> bool:
-    """True once per autoplay interval, so a button click in between does not double-step."""
-    now = time.monotonic()
-    if now - st.session_state.get(keys.LAST_TICK, 0.0) < 0.9 * AUTOPLAY_SECONDS:
-        return False
-    st.session_state[keys.LAST_TICK] = now
-    return True
+from rnnviz.ui import share
 
 
 def chart_config(key: str) -> dict:
@@ -50,14 +16,9 @@ def chart_config(key: str) -> dict:
     return {"displaylogo": False, "toImageButtonOptions": {"filename": f"rnnviz-{key}", "scale": 2}}
 
 
-def chart(fig, key: str, steps: int | None = None, download: bool = False) -> None:
-    """A plotly figure; with `steps`, a click on one of its markers moves the cursor there; with
-    `download`, a button under it saves it as HTML (built only when clicked)."""
-    if steps is None:
-        st.plotly_chart(fig, key=key, theme=None, config=chart_config(key))
-    else:
-        st.plotly_chart(fig, key=key, theme=None, on_select=lambda: _jump(key, steps),
-                        selection_mode="points", config=chart_config(key))
+def chart(fig, key: str, download: bool = False) -> None:
+    """A plotly figure; with `download`, a button under it saves it as HTML (built only when clicked)."""
+    st.plotly_chart(fig, key=key, theme=None, config=chart_config(key))
     if download:
         share.figure_download(fig, key)
 
@@ -75,13 +36,3 @@ def clicked_point(key: str) -> list | None:
     if data is None or isinstance(data, (list, tuple)):
         return None if data is None else list(data)
     return [data]
-
-
-def _jump(key: str, steps: int) -> None:
-    """Chart callback: the clicked marker's customdata ends with the step to go to."""
-    data = clicked_point(key)
-    if not data:
-        return
-    step = int(data[-1])
-    if 0 <= step < steps:
-        st.session_state[keys.STEP] = step

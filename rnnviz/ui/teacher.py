@@ -10,26 +10,30 @@ import streamlit as st
 from rnnviz.analysis.lab import most_open_gate
 from rnnviz.figures import theme
 from rnnviz.i18n import t
-from rnnviz.ui import keys, language
+from rnnviz.ui import keys, language, presets
 from rnnviz.ui.controls import asked_for_teacher, md_escape
 
 
 def teacher_toggle(sections: dict) -> bool:
     """Teacher mode, from the URL's teacher=1 or the sidebar toggle; kept in the session (and
     written back to the URL) so it survives page switches. On: projector styling, big figures, and
-    the pages of `sections` (st.navigation's, from pages.navigation) as a row of links, since the
-    sidebar is hidden."""
+    one compact row in place of the hidden sidebar: the lesson idea (a preset), the model, the
+    pages of `sections` (st.navigation's, from pages.navigation) and the way out folded in a
+    popover, the language."""
     if keys.TEACHER not in st.session_state:
         st.session_state[keys.TEACHER] = asked_for_teacher()
     on = st.sidebar.toggle(t("teacher.toggle"), key=keys.TEACHER, help=t("teacher.toggle_help"))
     if on:
         st.query_params[keys.TEACHER] = "1"
         teacher_style()
-        with st.container(horizontal=True):
-            for page in (p for section in sections.values() for p in section):
-                st.page_link(page)
-            language.language_switch(st.container())
-            st.button(t("teacher.leave"), on_click=_leave_teaching, type="tertiary", icon=":material/close:")
+        with st.container(horizontal=True, vertical_alignment="center"):
+            presets.picker(st)
+            presets.model_picker(st)
+            with st.popover(t("presets.pages_label"), icon=":material/menu:"):
+                for page in (p for section in sections.values() for p in section):
+                    st.page_link(page)
+                st.button(t("teacher.leave"), on_click=_leave_teaching, type="tertiary", icon=":material/close:")
+            language.language_switch(st.container(width="content"))
     else:
         st.query_params.pop(keys.TEACHER, None)
     return on
@@ -76,21 +80,32 @@ def next_question(trace, step: int, escape=lambda text: text) -> tuple[str, str]
     return t("teacher.predict_question", word=word), f"{escape(label)} ({p:.0%})"
 
 
-def predict_then_reveal(model_name: str, text: str, trace, step: int) -> None:
-    """Teacher mode: the question for the next step; its answer only after the reveal (Enter)."""
+def predict_then_reveal(model_name: str, text: str, trace, step: int, final: tuple[str, str] | None = None) -> None:
+    """Teacher mode, beside the view: the question for the next step, its answer only after the
+    reveal (Enter); then the final answer (`final`: its label and value, as st.metric shows them),
+    hidden too until its own reveal (Enter at the last token, where no step question is left)."""
     asked = next_question(trace, step, escape=md_escape)
-    st.subheader(t("teacher.heading"))
+    st.markdown("#### " + t("teacher.heading"))        # a small heading: the column is narrow
+    here = [model_name, text, step]
     if asked is None:
         st.caption(t("teacher.last_token"))
-        return
-    here = [model_name, text, step]
-    st.markdown("**" + asked[0] + "**")
-    if st.session_state.get(keys.REVEALED) == here:
-        st.success(asked[1], icon="💡")
     else:
-        st.button(t("teacher.reveal"), key=keys.REVEAL, shortcut="Enter", on_click=_reveal, args=(here,),
-                  type="primary", help=t("teacher.reveal_help"))
+        st.markdown("**" + asked[0] + "**")
+        if st.session_state.get(keys.REVEALED) == here:
+            st.success(asked[1], icon="💡")
+        else:
+            st.button(t("teacher.reveal"), key=keys.REVEAL, shortcut="Enter", on_click=_reveal, args=(here,),
+                      type="primary", help=t("teacher.reveal_help"))
+    if final is None:
+        return
+    if st.session_state.get(keys.REVEALED_FINAL) == here[:2]:
+        st.metric(*final)
+    else:
+        st.button(t("teacher.reveal_final"), key=keys.REVEAL_FINAL, on_click=_reveal,
+                  args=(here[:2], keys.REVEALED_FINAL),
+                  shortcut="Enter" if asked is None else None, type="primary" if asked is None else "secondary",
+                  help=t("teacher.reveal_final_help"))
 
 
-def _reveal(here: list) -> None:
-    st.session_state[keys.REVEALED] = here
+def _reveal(here: list, key: str = keys.REVEALED) -> None:
+    st.session_state[key] = here

@@ -12,12 +12,11 @@ from rnnviz import figures
 from rnnviz.analysis.flags import FLAG_CONCEPTS
 from rnnviz.analysis.lab import strongest_unit
 from rnnviz.errors import RnnvizError
-from rnnviz.figures import flags as flag_figs
 from rnnviz.figures.deep import layers_figure
 from rnnviz.figures.gradients import gradient_curves_figure
 from rnnviz.i18n import t
 from rnnviz.tasks import CONCEPTS
-from rnnviz.ui import controls, loaders, pages, units
+from rnnviz.ui import controls, flag_views, loaders, pages, presets, units
 from rnnviz.ui.stepper import chart
 
 ORDER_MODEL = "sentiment-lstm"
@@ -29,11 +28,13 @@ Draw = Callable[[str, str, float], None]        # draw(model name, text, figure 
 @dataclass(frozen=True)
 class Section:
     """One idea of the lesson. Its words are in the catalogues: tour.<key>.title (heading),
-    tour.<key>.text (what to say), tour.<key>.link (the link to `page`, a pages.PAGES name)."""
+    tour.<key>.text (what to say), tour.<key>.link (the link to `page`, a pages.PAGES name, or to
+    the lesson `preset` of that idea, which opens the same page set up to show it)."""
 
     key: str
     page: str
     draw: Draw
+    preset: str | None = None
 
 
 def sections() -> list[tuple[str, str, str, str]]:
@@ -46,9 +47,15 @@ def section(number: int, key: str, heading: str, words: str, page: str, name: st
     st.markdown(words)
     try:
         next(s.draw for s in TOUR if s.key == key)(name, text, controls.figure_scale())
+        if number == 1:                 # the first figure with the sentence's words: what their "(?)" means
+            controls.unknown_mark(loaders.get_trace(name, text))
     except RnnvizError as err:          # a sibling model (the task's GRU, a deep model) is damaged
         st.info(t("tour.sibling_broken", error=controls.md_escape(str(err))), icon="📦")
-    st.page_link(page, label=t(f"tour.{key}.link"), icon=":material/arrow_forward:")
+    shown = next(s for s in TOUR if s.key == key)
+    if shown.preset:                    # the idea's preset: its page with the model, sentence and settings it needs
+        presets.link_to(shown.preset, t(f"tour.{key}.link"), icon=":material/arrow_forward:")
+    else:
+        st.page_link(page, label=t(f"tour.{key}.link"), icon=":material/arrow_forward:")
 
 
 def _sibling(name: str, cell: str, fallback: str) -> str:
@@ -96,14 +103,19 @@ def _gate_heatmap(name, text, scale, cell, gate, fallback):
 
 
 def _flags(name, text, scale):
-    model = name if loaders.card(name).get("flags") else _sibling(name, "lstm", "story-lstm")
+    """The Flags page's first picture: the sentence beside its contrasts (alice … she / tom … he /
+    alice and tom … they), coloured by the model's female flag. A model without one hands over to
+    flag_views.TOUR_MODEL on the prepared flags sentence (the section's words speak of she, he and they)."""
+    own = units.card_units(loaders.card(name), loaders.get_model(name).spec, flag_views.TOUR_CONCEPT)
+    model = name if own or flag_views.TOUR_MODEL not in loaders.model_names() else flag_views.TOUR_MODEL
+    text = text if model == name else controls.examples()["ideas"]["flags"][0]
     trace, spec = loaders.get_trace(model, text), loaders.get_model(model).spec
     concepts = FLAG_CONCEPTS.get(controls.task_of(model), ())
-    found = [(c, u) for c in concepts for u in units.card_units(loaders.card(model), spec, c)]
+    found = [(c, u) for c in sorted(concepts, key=lambda c: c != flag_views.TOUR_CONCEPT)
+             for u in units.card_units(loaders.card(model), spec, c)]
     concept, unit = found[0] if found else (None, strongest_unit(trace))
-    mark = units.trigger_position(trace.tokens, concept, None) if concept else None
     st.caption(_flag_caption(model, unit[2], concept))
-    chart(flag_figs.flag_lines_figure(trace, [unit], mark, scale=scale), "tour_flags")
+    flag_views.coloured_words(model, text, concept or units.WORD_CHOICE, None, unit, scale, "tour_flags")
 
 
 def _flag_caption(model: str, unit: int, concept: str | None) -> str:
@@ -135,15 +147,15 @@ def _gate(cell: str, gate: str, fallback: str) -> Draw:
     return lambda name, text, scale: _gate_heatmap(name, text, scale, cell, gate, fallback)
 
 
-TOUR: tuple[Section, ...] = (           # the lesson's order
-    Section("order", "step_through", _order),
-    Section("unrolling", "step_through", _unrolling),
+TOUR: tuple[Section, ...] = (           # the lesson's order; a section with a preset links to it
+    Section("order", "step_through", _order, preset="order"),
+    Section("unrolling", "step_through", _unrolling, preset="unrolling"),
     Section("cell", "anatomy", _cell),
-    Section("vanishing", "gradients", _vanishing),
+    Section("vanishing", "gradients", _vanishing, preset="vanishing"),
     Section("lstm", "anatomy", _gate("lstm", "forget", "story-lstm")),
-    Section("flags", "flags", _flags),
-    Section("gru", "compare", _gate("gru", "update", "story-gru")),
-    Section("bidirectional", "deep", _deep(BIDIRECTIONAL, "bidirectional")),
-    Section("multilayer", "deep", _deep(MULTILAYER, "multilayer")),
+    Section("flags", "flags", _flags, preset="flags"),
+    Section("gru", "compare", _gate("gru", "update", "story-gru"), preset="gru"),
+    Section("bidirectional", "deep", _deep(BIDIRECTIONAL, "bidirectional"), preset="bidirectional"),
+    Section("multilayer", "deep", _deep(MULTILAYER, "multilayer"), preset="multilayer"),
     Section("next", "step_through", _next),
 )

@@ -168,7 +168,7 @@ def trigger_position(tokens, concept: str, word: str | None) -> int | None:
     return next((t for t, token in enumerate(tokens) if token in words), None)
 
 
-def _card_flags(card: dict, spec) -> list[tuple[dict, Unit]]:
+def card_flag_units(card: dict, spec) -> list[tuple[dict, Unit]]:
     """The card's measured flags that fit this model: (entry, unit)."""
     flags = card.get("flags") if isinstance(card.get("flags"), list) else []
     found = []
@@ -184,20 +184,7 @@ def _card_flags(card: dict, spec) -> list[tuple[dict, Unit]]:
 
 def card_units(card: dict, spec, concept: str) -> list[Unit]:
     """The card's flag units for `concept` (usually one)."""
-    return [unit for f, unit in _card_flags(card, spec) if f["concept"] == concept]
-
-
-def card_flags(card: dict, spec) -> None:
-    """The flag units measured when the model was trained (its card), with their numbers."""
-    column = {name: t(f"units.col.{name}") for name in ("concept", "unit", "typical_on", "typical_off",
-                                                          "flip_rate", "random_units")}
-    rows = [{column["concept"]: concept_name(str(f["concept"])), column["unit"]: name_of(spec, unit),
-             "AUROC": f["auroc"], "d": f["d"], column["typical_on"]: f["on"], column["typical_off"]: f["off"],
-             column["flip_rate"]: f["clamp_flip_rate"], column["random_units"]: f["random_flip_rate"]}
-            for f, unit in _card_flags(card, spec)]
-    if rows:
-        st.caption(t("units.card_caption"))
-        st.dataframe(rows, hide_index=True)
+    return [unit for f, unit in card_flag_units(card, spec) if f["concept"] == concept]
 
 
 def changes_text(changes) -> str:

@@ -83,22 +83,9 @@ def title(spec: dict) -> str:
 
 # ---- the step cursor -------------------------------------------------------------------------
 
-def step_slider(at: AppTest):
-    return at.slider(key="step")
-
-
 def cursor(at: AppTest) -> int:
-    """The token column the page is at: the slider's value counted from its first position.
-
-    The slider may count tokens from 0 (as the lesson does) or from 1; the column is the same.
-    """
-    slider = step_slider(at)
-    return int(slider.value - slider.min)
-
-
-def column_of_step_param(at: AppTest, step: int) -> int:
-    """The token column a URL `step=` value names, in the slider's own counting."""
-    return int(step - step_slider(at).min)
+    """The token the page's cursor is at, as the server last sent it to the browser view."""
+    return int(live_view(at)["step"])
 
 
 # ---- markdown safety -------------------------------------------------------------------------
@@ -183,6 +170,10 @@ def visible_strings(at: AppTest) -> list[str]:
                 axis_title = axis.get("title", {})
                 found.append(axis_title.get("text", "") if isinstance(axis_title, dict) else str(axis_title))
         found += [a.get("text", "") for a in layout.get("annotations", [])]
+    view = live_view(at) or {}
+    if view.get("view") == "panels":                # the titles and words a panels view draws
+        found += [*view["words"].values(), *(row["title"] for row in view["rows"]),
+                  *(p["title"] for p in panels_of(at))]
     return [s for s in found if s]
 
 
@@ -228,6 +219,13 @@ def lesson_weights() -> bytes:
 # ---- the step-through page's live view (rnnviz/ui/live) ---------------------------------------
 
 def live_view(at: AppTest) -> dict | None:
-    """The data the live view was sent (rnnviz.figures.live.live_view), or None if not on the page."""
-    found = at.get("bidi_component")
+    """The data the live view was sent (rnnviz.figures.live.live_view, or a panels view), or None if
+    not on the page. Other components of the page (e.g. the URL history's) are skipped."""
+    found = [c for c in at.get("bidi_component") if c.proto.component_name.endswith("rnnviz_live")]
     return json.loads(found[0].proto.json) if found else None
+
+
+def panels_of(at: AppTest) -> list[dict]:
+    """Every panel of the panels view the page sent (rnnviz.figures.panels), in reading order."""
+    view = live_view(at) or {}
+    return [p for row in view.get("rows", []) for column in row["columns"] for p in column["panels"]]

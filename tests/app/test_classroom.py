@@ -8,7 +8,7 @@ import pytest
 
 import rnnviz
 from rnnviz.figures import theme
-from rnnviz.ui import pages, share, tour
+from rnnviz.ui import keys, pages, share, tour
 
 from .appkit import assert_ok, charts, live_view, open_app, rendered
 
@@ -51,6 +51,7 @@ def test_the_toggle_turns_it_on_and_it_survives_a_page_switch():
     assert any(b.label == "Leave teacher mode" for b in at.button)
     at.switch_page("views/anatomy.py").run()
     at.run()
+    at.toggle(key=keys.ANATOMY_FIGURES).set_value(True).run()        # the plotly figures beside the live view
     assert_ok(at)
     assert at.sidebar.toggle(key="teacher").value
     assert font_sizes(at)["anatomy_simple"] == pytest.approx(theme.font_size(1.5))
@@ -158,6 +159,9 @@ def test_the_link_follows_the_step_and_teacher_mode():
 def test_every_page_offers_the_exports():
     for page in PAGES:
         at = open_app(page=page, text=SENTENCE)
+        figures = {keys.AS_FIGURES, keys.ANATOMY_FIGURES, keys.COMPARE_FIGURES, keys.DEEP_FIGURES}
+        for key in [toggle.key for toggle in at.toggle if toggle.key in figures]:
+            at.toggle(key=key).set_value(True).run()   # a page drawn in the browser offers HTML with its figures
         labels = [b.proto.label for b in at.get("download_button")]
         assert {"Trace as JSON", "States and gates (CSV)", "Per token (CSV)"} <= set(labels), page
         if page != "views/tour.py":

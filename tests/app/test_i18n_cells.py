@@ -18,7 +18,9 @@ from .appkit import (
     charts,
     english_leftovers,
     fil,
+    live_view,
     open_in_filipino,
+    panels_of,
     rendered,
     texts,
 )
@@ -55,7 +57,8 @@ def test_anatomy_in_filipino(name):
     kind = name.split("-")[1]
     assert FIL[f"anatomy.gated.{kind}"] in on_screen
     assert english_leftovers(at) == []
-    at.slider(key="step").set_value(2).run()
+    at.session_state["step"] = 2                        # what the browser's "moved" event sets
+    at.toggle(key="anatomy_figures").set_value(True).run()
     assert_ok(at)
     assert fil("anatomy.cell_heading", cell=CELL_KINDS[kind].title, step=2) in texts(at.subheader)
     notes = " ".join(annotations(at, "anatomy_gates"))
@@ -96,8 +99,10 @@ def test_compare_in_filipino():
     assert_ok(at)
     names = {d.get("name") for d in charts(at)["saturation_click"]["data"]}
     assert {FIL["fig.gate.gru.reset"], FIL["fig.gate.gru.update"]} <= names
-    at.slider(key="step").set_value(4).run()
+    at.session_state["step"] = 4                     # the browser's step, as the server hears it
+    at.run()
     assert_ok(at)
+    assert live_view(at)["step"] == 4 and live_view(at)["words"]["at_end"] == FIL["live.at_end"]
     assert english_leftovers(at) == []
 
 
@@ -122,8 +127,8 @@ def test_deep_one_layer_model_and_its_buttons_in_filipino():
     assert_ok(at)
     assert at.selectbox(key="model").value == "story-lstm-2layer"
     assert FIL["deep.explain.layers"] in shown(at)
-    assert FIL["deep.gates_heading"] in texts(at.subheader)
-    assert fil("deep.fig.layer_feeds", below=0, above=1) in annotations(at, "deep_layers")
+    rows = [row["title"] for row in live_view(at)["rows"]]
+    assert FIL["deep.gates_heading"] in rows and fil("deep.fig.layer_feeds", below=0, above=1) in rows
     assert english_leftovers(at) == []
 
 
@@ -132,9 +137,11 @@ def test_deep_bidirectional_model_in_filipino():
     assert FIL["deep.explain.directions"] in shown(at)
     opening = {FIL[key].split("{")[0] for key in ("deep.concat_last", "deep.concat_mean")}
     assert any(c.startswith(tuple(opening)) for c in texts(at.caption)), "the concat caption in Filipino"
-    concat = charts(at)["deep_concat"]["layout"]
-    assert concat["xaxis"]["title"]["text"] == FIL["deep.fig.concat_axis"]
-    at.slider(key="step").set_value(3).run()
+    concat = next(p for p in panels_of(at) if p["title"] == FIL["panels.side_by_side"])
+    assert [r["label"] for r in concat["rows"]] == [FIL["panels.at_cursor"], FIL["deep.fig.classifier_reads"]]
+    at.session_state["step"] = 3
+    at.toggle(key="deep_figures").set_value(True).run()     # the plotly figures, at the cursor
     assert_ok(at)
     assert charts(at)["deep_concat"]["layout"]["yaxis"]["ticktext"][0] == fil("deep.fig.at_step_row", step=3)
+    assert charts(at)["deep_concat"]["layout"]["xaxis"]["title"]["text"] == FIL["deep.fig.concat_axis"]
     assert english_leftovers(at) == []

@@ -10,9 +10,9 @@ from rnnviz.text import MAX_TOKENS, tokenize
 from rnnviz.ui import controls, keys, loaders
 
 from . import appkit
-from .appkit import assert_no_live_markup, assert_ok, charts, cursor, english_leftovers, fil, rendered, texts
+from .appkit import assert_no_live_markup, assert_ok, charts, english_leftovers, fil, rendered, texts
 
-PAGE = "views/anatomy.py"                 # a page with every shared control (step slider and buttons)
+PAGE = "views/anatomy.py"                 # a page with every shared control (its cursor in the browser)
 SENTENCE = "alice says the movie was good . she is happy ."     # 11 tokens, all known to story-*
 
 
@@ -42,22 +42,22 @@ def test_sentence_box_chips_and_cursor_in_filipino():
     vocab = loaders.bundled_model("story-lstm").vocab
     words = len([token for token in vocab.tokens if token in vocab])
     assert fil("controls.known_words", count=words) in [e.label for e in at.expander]
-    slider = at.slider(key="step")
-    assert slider.label == fil("controls.step_label") and slider.help == fil("controls.step_help")
+    words = appkit.live_view(at)["words"]          # the cursor's bar is drawn in the browser
+    assert {k: words[k] for k in ("previous", "next", "keys", "at_end")} == {
+        k: fil(f"live.{k}") for k in ("previous", "next", "keys", "at_end")}
     assert english_leftovers(at) == []
 
 
-def test_step_buttons_in_filipino():
+def test_the_cursor_in_filipino_stays_inside_the_sentence():
     at = open_in_filipino(text=SENTENCE)
     steps = len(tokenize(SENTENCE))
-    button(at, fil("controls.next")).click().run()
+    at.session_state[keys.STEP] = 1                 # what the browser's "moved" event sets
+    at.run()
     assert_ok(at)
-    assert cursor(at) == 1
-    button(at, fil("controls.previous")).click().run()
-    button(at, fil("controls.previous")).click().run()           # before the first token: wraps
-    assert cursor(at) == steps - 1
-    assert not [b for b in at.button if b.label in (i18n.t("controls.next", lang="en"),
-                                                     i18n.t("controls.previous", lang="en"))]
+    assert appkit.live_view(at)["step"] == 1
+    at.session_state[keys.STEP] = steps + 3         # past the end: kept at the last token, no wrap
+    at.run()
+    assert appkit.live_view(at)["step"] == steps - 1
     assert english_leftovers(at) == []
 
 
@@ -81,7 +81,7 @@ def test_a_bad_step_in_the_link_is_explained_in_filipino(asked):
     assert_ok(at)
     last = len(tokenize(SENTENCE)) - 1
     assert fil("controls.step_not_here", asked=asked, last=last) in notices(at)
-    assert cursor(at) == 0
+    assert appkit.live_view(at)["step"] == 0
     assert_no_live_markup(at, f" (step={asked!r})")
 
 
@@ -116,12 +116,12 @@ def test_model_picker_in_filipino():
     assert any(c.startswith(fil("controls.task.sentiment") + " — ") for c in texts(at.sidebar.caption))
 
 
-def test_the_lesson_pills_in_teacher_mode_are_named_in_filipino():
+def test_the_lesson_ideas_in_teacher_mode_are_named_in_filipino():
     at = open_in_filipino(text=SENTENCE, teacher="1")
-    pills = at.pills(key=keys.IDEA_PICK)
-    assert pills.label == fil("controls.ideas_label")
-    assert any(shown.startswith(fil("controls.idea.order") + ": ") for shown in pills.options), pills.options
-    assert not any(shown.startswith(i18n.t("controls.idea.order", lang="en")) for shown in pills.options)
+    picker = at.selectbox(key=keys.PRESET_PICK)            # the ideas are presets, in teacher mode's top row
+    assert picker.label == fil("presets.picker_label") and picker.placeholder == fil("presets.picker_placeholder")
+    assert fil("controls.idea.order") in picker.options, picker.options
+    assert i18n.t("controls.idea.order", lang="en") not in picker.options
 
 
 def test_broken_and_missing_models_are_explained_in_filipino(monkeypatch):
@@ -160,15 +160,14 @@ def test_task_and_idea_titles_follow_the_language():
 
 def test_switching_language_keeps_the_sentence_model_and_step():
     at = appkit.open_app(PAGE, text=SENTENCE, model="story-gru")
-    button(at, i18n.t("controls.next", lang="en")).click().run()
-    button(at, i18n.t("controls.next", lang="en")).click().run()
-    assert cursor(at) == 2
+    at.session_state[keys.STEP] = 2                 # what the browser's "moved" event sets
+    at.run()
+    assert appkit.live_view(at)["step"] == 2
     at.segmented_control(key="lang").set_value("fil").run()
     assert_ok(at)
     assert at.text_area(key="text").value == SENTENCE
     assert at.selectbox(key="model").value == "story-gru"
-    assert cursor(at) == 2
+    assert appkit.live_view(at)["step"] == 2
+    assert appkit.live_view(at)["words"]["next"] == fil("live.next")
     assert at.text_area(key="text").label == fil("controls.sentence_label")
-    button(at, fil("controls.next")).click().run()
-    assert cursor(at) == 3
     assert english_leftovers(at) == []

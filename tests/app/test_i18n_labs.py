@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import rnnviz
 from rnnviz import i18n
 from rnnviz.ui import keys, units
 
@@ -44,8 +45,10 @@ def test_the_gradients_page_opens_in_filipino():
     assert box.label == FIL["gradients.target_label"]
     assert box.options[0] == FIL["gradients.target.own"]
     assert fil("gradients.target.word", word="she", position=9, after=8) in box.options, "the word stays English"
-    assert title(charts(at)["lab_curves"]).startswith(fil("gradients.fig.untrained_title", rho="1.00", title="")[:-1])
-    assert [m.label for m in at.metric][0].startswith("Spectral radius")       # kept as the technical term
+    rho = at.metric[0]
+    assert rho.label.startswith("Spectral radius")       # kept as the technical term
+    lab_title = fil("gradients.fig.untrained_title", rho=rho.value, title="")[:-1]
+    assert title(charts(at)["lab_curves"]).startswith(lab_title)
     assert at.select_slider(key="lab_clip").options[0] == FIL["gradients.clip_off"]
 
 
@@ -53,8 +56,9 @@ def test_the_gradients_page_works_in_filipino():
     at = open_in_filipino(GRADIENTS, text=SENTENCE)
     at.selectbox[0].set_value(("she", 8)).run()
     assert_ok(at)
-    notes = [a.get("text", "") for a in charts(at)["gradient_curves"]["layout"]["annotations"]]
-    assert any(n.startswith(FIL["gradients.mark_read"]) for n in notes)
+    curves = charts(at)["gradient_curves"]                  # the mark's note: in the legend (compact) or on the chart
+    notes = [a.get("text", "") for a in curves["layout"].get("annotations", [])] + names(curves)
+    assert any(n.startswith(FIL["gradients.mark_read"]) for n in notes), notes
 
     at.slider(key="lab_scale").set_value(3.0).run()
     at.select_slider(key="lab_clip").set_value(10).run()
@@ -72,9 +76,10 @@ def test_the_recall_contrast_in_filipino():
     at.text_input(key="recall_text").input(RECALL_TEXT).run()
     assert_ok(at)
     labels = [m.label for m in at.metric]
-    assert labels.count(FIL["gradients.answer_label"]) == 2
-    assert labels.count(fil("gradients.reaching_label", colour="red")) == 2, "the colour word stays English"
-    assert sum(c.startswith(fil("gradients.guessing", chance="25%")) for c in texts(at.caption)) == 2
+    recall = len([n for n in rnnviz.list_models() if n.startswith("recall-")])     # every recall model answers
+    assert labels.count(FIL["gradients.answer_label"]) == recall
+    assert labels.count(fil("gradients.reaching_label", colour="red")) == recall, "the colour word stays English"
+    assert sum(c.startswith(fil("gradients.guessing", chance="25%")) for c in texts(at.caption)) == recall
     assert english_leftovers(at) == []
 
     at.text_input(key="recall_text").input("the key is . what colour was the key ?").run()

@@ -11,7 +11,16 @@ from rnnviz import i18n
 from rnnviz.errors import RnnvizError
 from rnnviz.ui import keys, make
 
-from .appkit import FIL, LESSON_TOKENS, assert_ok, charts, english_leftovers, lesson_weights, open_in_filipino
+from .appkit import (
+    FIL,
+    LESSON_TOKENS,
+    assert_ok,
+    charts,
+    english_leftovers,
+    lesson_weights,
+    open_in_filipino,
+    panels_of,
+)
 
 TRAIN, LESSON = "views/train.py", "views/your_model.py"
 
@@ -65,12 +74,14 @@ def test_a_finished_run_speaks_filipino(trained):
                for v in done), done
     assert at.button(key="make_use").proto.label == FIL["make.use"]
     assert [h.value for h in at.header][-1] == FIL["train.scrub"]
-    assert at.select_slider(key=keys.SNAPSHOT).label == FIL["make.snapshot"]
+    titles = [panel["title"] for panel in panels_of(at)]
+    assert FIL["train.scrub_curve_title"] in titles, titles          # the scrubber's panels speak Filipino
 
 
 def test_the_scrubber_and_the_flag_picker_work_in_filipino(trained):
     at, job = trained
-    at.select_slider(key=keys.SNAPSHOT).set_value(0).run()
+    at.session_state[keys.SNAPSHOT] = 0                 # what the browser's "moved" event sets
+    at.toggle(key=keys.SCRUB_FIGURES).set_value(True).run()
     assert_filipino(at)
     assert {"scrub_curves", "scrub_hidden", "scrub_gradient"} <= set(charts(at))
     concept = at.selectbox(key=keys.TRAIN_CONCEPT)

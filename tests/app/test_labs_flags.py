@@ -30,6 +30,8 @@ from .appkit import (
     assert_ok,
     charts,
     heatmap_z,
+    live_view,
+    panels_of,
     texts,
 )
 
@@ -285,20 +287,19 @@ def test_the_bidirectional_section_shows_both_directions_and_what_the_head_reads
     assert_ok(at)
     text = at.text_area(key="text").value
     trace = rnnviz.trace(model("sentiment-bilstm"), text)
-    figs = charts(at)
-    assert {"deep_layers", "deep_concat", "deep_gates_0_0", "deep_gates_0_1"} <= set(figs)
-    heat = [d for d in figs["deep_layers"]["data"] if d["type"] == "heatmap"]
-    for d, panel in enumerate(heat):
-        np.testing.assert_allclose(array(panel["z"]).astype(float), trace.hidden[0, d].T, atol=1e-6)
-    for step in (0, 1):
-        if step:
-            next(b for b in at.button if "Next" in b.label).click().run()
-        z = heatmap_z(charts(at)["deep_concat"])
-        np.testing.assert_allclose(z[0], np.concatenate([trace.hidden[0, 0, step], trace.hidden[0, 1, step]]),
-                                   atol=1e-6)
-        np.testing.assert_allclose(z[1], np.concatenate([trace.hidden[0, 0, -1], trace.hidden[0, 1, 0]]), atol=1e-6)
-        top = np.concatenate(list(trace.hidden[-1]), axis=1)                      # [T, D*H]
-        np.testing.assert_allclose(z[1], pooled_states(top, model("sentiment-bilstm").spec.pooling, 2), atol=1e-6)
+    heat, _, concat, *gates = panels_of(at)                 # the browser's panels (rnnviz.figures.panels)
+    assert len(gates) == 2, "the gates of both directions"
+    for d, panel in enumerate((heat, _)):
+        np.testing.assert_allclose(np.array(panel["values"]), trace.hidden[0, d], atol=1e-4)
+    at_cursor, reads = concat["rows"]
+    for step in (0, 1):                                     # the row at the cursor moves with the step
+        np.testing.assert_allclose(at_cursor["values"][step],
+                                   np.concatenate([trace.hidden[0, 0, step], trace.hidden[0, 1, step]]), atol=1e-4)
+    np.testing.assert_allclose(reads["same"], np.concatenate([trace.hidden[0, 0, -1], trace.hidden[0, 1, 0]]),
+                               atol=1e-4)
+    top = np.concatenate(list(trace.hidden[-1]), axis=1)                      # [T, D*H]
+    np.testing.assert_allclose(reads["same"], pooled_states(top, model("sentiment-bilstm").spec.pooling, 2),
+                               atol=1e-4)
     assert any("Two directions" in m for m in texts(at.markdown))
 
 
@@ -306,26 +307,24 @@ def test_the_two_layer_section_stacks_the_layers():
     at = open_page(DEEP, model="story-lstm-2layer", text=SENTENCE)
     assert_ok(at)
     trace = rnnviz.trace(model("story-lstm-2layer"), SENTENCE)
-    spec = charts(at)["deep_layers"]
-    heat = [d for d in spec["data"] if d["type"] == "heatmap"]
-    assert len(heat) == 2
+    rows = live_view(at)["rows"]
+    heat = [row["columns"][0]["panels"][0] for row in rows[:2]]
     for panel, layer in zip(heat, (1, 0)):                        # the top layer is drawn on top
-        np.testing.assert_allclose(array(panel["z"]).astype(float), trace.hidden[layer, 0].T, atol=1e-6)
-    assert any("layer 1's input" in a.get("text", "") for a in spec["layout"]["annotations"])
-    assert {"deep_gates_0_0", "deep_gates_1_0"} <= set(charts(at))
-    assert "deep_concat" not in charts(at)
+        np.testing.assert_allclose(np.array(panel["values"]), trace.hidden[layer, 0], atol=1e-4)
+    assert "layer 1's input" in rows[1]["title"]
+    assert [p["kind"] for p in panels_of(at)] == ["heatmap", "heatmap", "strips", "strips"], "no concat"
     assert any("Two layers" in m for m in texts(at.markdown))
 
 
 def test_a_one_layer_model_offers_the_deep_models_in_one_click():
     at = open_page(DEEP, text=SENTENCE)
     assert_ok(at)
-    assert "deep_layers" in charts(at), "the one-layer model is drawn for comparison"
-    for target, key in (("story-lstm-2layer", "deep_gates_1_0"), ("sentiment-bilstm", "deep_concat")):
+    assert [p["kind"] for p in panels_of(at)] == ["heatmap", "strips"], "the one-layer model is drawn too"
+    for target, count in (("story-lstm-2layer", 4), ("sentiment-bilstm", 5)):
         at.button(key=f"open_{target}").click().run()
         assert_ok(at)
         assert at.selectbox(key="model").value == target
-        assert key in charts(at)
+        assert len(panels_of(at)) == count
         at.selectbox(key="model").set_value("story-lstm").run()
 
 

@@ -54,20 +54,52 @@ def trained():
     return finish(at, job), job
 
 
-def test_the_scrubber_shows_every_snapshot(trained):
+def scrub_view(at) -> dict:
+    """The scrubber's panels view as the browser gets it (the page's only live view)."""
+    view = live_view(at)
+    assert view is not None and view["view"] == "panels"
+    return view
+
+
+def frames(view: dict, kind: str) -> list:
+    """The per-snapshot frames of the view's panel of `kind` whose frames move with the cursor."""
+    panels = [p for row in view["rows"] for column in row["columns"] for p in column["panels"]]
+    return next(p for p in panels if p["kind"] == kind and "frames" in p)["frames"]
+
+
+def test_the_scrubber_sends_every_snapshot_once(trained):
+    """Every snapshot's reading of the sentence is in the browser's payload, exact; the cursor
+    starts at the last snapshot and follows keys.SNAPSHOT (what the browser's "moved" sets)."""
     at, job = trained
     assert len(job.snapshots) >= 5 and job.snapshots[-1][0] == 30
-    first = None
-    for index in range(len(job.snapshots)):
-        at.select_slider(key=keys.SNAPSHOT).set_value(index).run()
+    view = scrub_view(at)
+    assert [p["label"] for p in view["positions"]] == [f"step {s} of 30" for s, _ in job.snapshots]
+    assert view["step"] == len(job.snapshots) - 1
+    hidden = frames(view, "heatmap")
+    assert len(hidden) == len(job.snapshots)
+    for index, frame in enumerate(hidden):
+        expected = rnnviz.trace(snapshot_model(job, index), SENTENCE).hidden[-1, 0]       # [T, H]
+        np.testing.assert_allclose(frame["values"], expected, atol=1e-4)
+    assert not np.allclose(hidden[0]["values"], hidden[-1]["values"]), "the first and last snapshots read alike"
+    assert len(frames(view, "curve")) == len(job.snapshots)
+    at.session_state[keys.SNAPSHOT] = 1                    # as the browser's move does, before the rerun
+    at.run()
+    assert_ok(at)
+    assert scrub_view(at)["step"] == 1 and scrub_view(at)["id"] == view["id"]   # same view: no redraw
+
+
+def test_the_scrubbers_figures_follow_the_snapshot(trained):
+    at, job = trained
+    at.toggle(key=keys.SCRUB_FIGURES).set_value(True).run()
+    for index in (0, len(job.snapshots) - 1):
+        at.session_state[keys.SNAPSHOT] = index
+        at.run()
         assert_ok(at)
         shown = charts(at)
         assert {"scrub_curves", "scrub_hidden", "scrub_gradient", "scrub_flags"} <= set(shown)
-        z = heatmap_z(shown["scrub_hidden"])
         expected = rnnviz.trace(snapshot_model(job, index), SENTENCE).hidden[0, 0].T      # [H, T]
-        np.testing.assert_allclose(z, expected, atol=1e-5)
-        first = z if first is None else first
-    assert not np.allclose(first, z), "the first and last snapshots read the sentence alike"
+        np.testing.assert_allclose(heatmap_z(shown["scrub_hidden"]), expected, atol=1e-5)
+    at.toggle(key=keys.SCRUB_FIGURES).set_value(False).run()
 
 
 def test_a_trained_model_joins_the_picker_and_the_step_through_page(trained):

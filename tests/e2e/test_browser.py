@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 
 import rnnviz
+from rnnviz import i18n
 from rnnviz.text import tokenize
 
 pytestmark = pytest.mark.e2e
@@ -16,8 +17,6 @@ SENTENCE = "alice says the movie was good . she is happy ."
 NEW_SENTENCE = "tom near the dogs says the film was great . he is happy ."
 VIEW = ".live"                                   # the step-through view (rnnviz/ui/live), in a shadow root
 OUTLINE = ".live rect.outline"                   # the current-token outline (Playwright pierces the shadow)
-CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
-SLIDER = '.st-key-step input[type="range"]'     # the other pages' step slider
 
 
 def link(url: str, **query: str) -> str:
@@ -51,8 +50,9 @@ def wait_for_url_step(page, step: int) -> None:
 
 
 def focus_page(page) -> None:
-    """Give the page keyboard focus without putting the caret in an input."""
-    page.locator("h1").first.click()
+    """Give the page keyboard focus without putting the caret in an input (teacher mode's title is
+    a subheading)."""
+    page.locator("h1, h3").first.click()
 
 
 def press(page, key: str, expected: int) -> None:
@@ -105,8 +105,9 @@ def test_arrow_keys_step_the_view_and_the_server_follows(page, app_url, artifact
     press(page, "ArrowRight", 2)
     press(page, "ArrowLeft", 1)
     press(page, "End", steps - 1)
-    press(page, "ArrowRight", 0)                         # past the last token: back to the first
-    press(page, "ArrowLeft", steps - 1)
+    press(page, "ArrowRight", steps - 1)                 # past the last token: it stays, and says so
+    assert page.locator(".live .edge").inner_text() == i18n.t("live.at_end")
+    press(page, "ArrowLeft", steps - 2)
     press(page, "Home", 0)
     wait_for_url_step(page, 0)
 
@@ -204,14 +205,18 @@ def test_the_sentence_and_step_follow_to_the_other_pages(page, app_url):
     wait_for_url_step(page, 3)
     page.locator('[data-testid="stSidebarNav"] a', has_text="Cell anatomy").click()
     page.wait_for_url(re.compile(r"/anatomy"), timeout=30_000)
-    page.wait_for_selector(SLIDER, timeout=60_000)
-    wait_for_sentence_box(page, SENTENCE)                # Cell anatomy keeps the sentence
-    page.wait_for_selector(CHART, timeout=30_000)
-    assert int(page.locator(SLIDER).get_attribute("aria-valuenow") or page.evaluate(
-        f"() => document.querySelector('{SLIDER}').value")) == 3, "Cell anatomy lost the step"
+    wait_for_sentence_box(page, SENTENCE)                # Cell anatomy keeps the sentence ...
+    page.wait_for_function(VIEW_AT.format(view="panels", step=3), timeout=60_000)   # ... and the step
     focus_page(page)
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function(f"() => Number(document.querySelector('{SLIDER}').value) === 4", timeout=10_000)
+    page.keyboard.press("ArrowRight")                    # its cursor steps in the browser too
+    page.wait_for_function(VIEW_AT.format(view="panels", step=4), timeout=10_000)
+
+
+# the live component's view (Step through: no data-view; the other cursor pages: "panels") at a step
+VIEW_AT = """() => [...document.querySelectorAll('[data-testid="stBidiComponentIsolated"]')].some(h => {{
+  const v = h.shadowRoot && h.shadowRoot.querySelector('.live');
+  return v && v.dataset.view === '{view}' && v.dataset.step === '{step}';
+}})"""
 
 
 HOSTILE = ("<img src=x onerror=alert(1)> [click](http://evil) ![x](http://evil/x.png) :red[x] "

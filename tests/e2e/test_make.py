@@ -41,8 +41,37 @@ def test_training_curves_grow_live_and_stop_keeps_the_model(page, app_url, artif
     page.locator(".st-key-make_use button").click()
     page.wait_for_function("() => document.querySelector('.st-key-model input')?.value === 'my-sentiment-lstm-1'",
                            timeout=30_000)
-    page.wait_for_selector(".st-key-scrub_hidden .js-plotly-plot", timeout=60_000)
+    scrub_in_the_browser(page)
     page.screenshot(path=str(artifacts / "train.png"), full_page=True)
+
+
+SCRUB = ".st-key-make_scrub_panels .live"       # the scrubber's panels view (Playwright pierces its shadow root)
+
+
+def scrub_step(page) -> int:
+    return int(page.locator(SCRUB).get_attribute("data-step"))
+
+
+def hidden_colours(page) -> list[str]:
+    return page.locator(f'{SCRUB} .ppanel[data-kind="heatmap"] svg.grid rect').evaluate_all(
+        "rects => rects.map(r => r.getAttribute('fill'))")
+
+
+def scrub_in_the_browser(page) -> None:
+    """The scrubber opens on the last snapshot and moves between snapshots in the browser: the
+    sentence's hidden states repaint at once, and the server hears the snapshot."""
+    page.wait_for_selector(f"{SCRUB}[data-step]", timeout=60_000)
+    last = scrub_step(page)
+    assert last >= 1 and page.locator(SCRUB).get_attribute("data-view") == "panels"   # step 1, …, the stop
+    at_end = hidden_colours(page)
+    page.locator("h1").first.click()                   # keyboard focus on the page
+    page.keyboard.press("Home")
+    page.locator(f"{SCRUB}[data-step='0']").wait_for(state="attached", timeout=5_000)
+    assert hidden_colours(page) != at_end, "the first snapshot reads the sentence like the last"
+    page.locator(f"{SCRUB} button.step").nth(2).click()         # Next →
+    page.locator(f"{SCRUB}[data-step='1']").wait_for(state="attached", timeout=5_000)
+    page.wait_for_timeout(1500)                          # the server's rerun keeps the browser's snapshot
+    assert scrub_step(page) == 1
 
 
 

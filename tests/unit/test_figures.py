@@ -15,6 +15,7 @@ from rnnviz.figures import (
     theme,
     unrolled_figure,
 )
+from rnnviz.figures.common import cell_range
 from rnnviz.figures.diagram import visible_steps
 from rnnviz.trace import Trace
 from tests.unit.figkit import CELLS, GATES, make_trace, of_type, plain_json
@@ -56,7 +57,7 @@ def test_state_heatmap_cell_state():
     trace = make_trace("lstm")
     fig = state_heatmap_figure(trace, kind="cell")
     assert np.array_equal(np.asarray(fig.data[0].z), trace.cell[0, 0].T)
-    assert fig.data[0].zmin == -fig.data[0].zmax and fig.data[0].zmax >= np.abs(trace.cell).max()
+    assert (fig.data[0].zmin, fig.data[0].zmax) == cell_range(trace)          # the page's fixed range
     assert fig.layout.title.text == theme.state_label("cell")
     with pytest.raises(RnnvizError):
         state_heatmap_figure(make_trace("gru"), kind="cell")
@@ -89,10 +90,11 @@ def test_gate_strips_one_row_per_gate(cell):
     assert titles[-1] == theme.state_label("hidden")
     for strip, gate in zip(fig.data, GATES[cell]):
         assert np.array_equal(np.asarray(strip.z)[0], trace.gates[gate][0, 0, 4])
-        scale = fig.layout[strip.coloraxis].colorscale
         expected = go.Figure(go.Heatmap(colorscale=theme.STATE_SCALE if gate == "candidate"
                                         else theme.GATE_SCALE)).data[0].colorscale
-        assert scale == expected
+        assert strip.colorscale == expected
+        assert (strip.zmin, strip.zmax) == ((-1, 1) if gate == "candidate" else (0, 1))
+        assert strip.colorbar.title.text == theme.gate_symbol(gate, cell)       # every strip has its legend
     assert np.array_equal(np.asarray(fig.data[-1].z)[0], trace.hidden[0, 0, 4])
     assert fig.layout[f"xaxis{rows if rows > 1 else ''}"].title.text == "unit"
 

@@ -3,6 +3,7 @@ click marks name the unit, and typed tokens reach plotly escaped."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
@@ -98,7 +99,11 @@ def test_ranking_bars_are_the_scores_best_first_with_the_unit_in_customdata(mode
     assert list(bar.x) == [s.auroc for s in scores[:4]]
     assert [tuple(int(v) for v in row[:3]) for row in bar.customdata] == [s.key for s in scores[:4]]
     assert [row[3] for row in bar.customdata] == [s.on for s in scores[:4]]
-    assert list(bar.text) == [f"d {s.d:+.2f}" for s in scores[:4]]
+    assert all(s.sentences == len(TEXTS) for s in scores[:4]), "every text is read once, with or without the word"
+    assert list(bar.text) == [i18n.t("flags.fig.sentences", right=s.sentences_right, total=s.sentences)
+                              for s in scores[:4]]
+    uncounted = unit_ranking_figure([replace(s, sentences=0) for s in scores], top=4)
+    assert list(uncounted.data[0].text) == [f"d {s.d:+.2f}" for s in scores[:4]], "d where nothing was counted"
     assert bar.y[1].startswith("★ ") and not bar.y[0].startswith("★")
     assert list(bar.marker.color).count(theme.HIGHLIGHT) == 1 and bar.marker.color[2] == theme.HIGHLIGHT
     assert fig.layout.xaxis.range == (0.5, 1.0)

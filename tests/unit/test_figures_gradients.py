@@ -10,10 +10,12 @@ from rnnviz.analysis.gradients import clip, forget_product, gradient_curve, spec
 from rnnviz.analysis.lab import label_position, most_open_unit
 from rnnviz.analysis.saturation import saturation
 from rnnviz.errors import RnnvizError
+from rnnviz.figures.common import token_axis_depth, token_label
 from rnnviz.figures.gradients import (
     connectivity_figure,
     forget_product_figure,
     gradient_curves_figure,
+    signal_words,
     step_gain_figure,
 )
 from rnnviz.figures.saturation import saturation_figure, unit_gate_figure
@@ -242,3 +244,65 @@ def test_label_position_finds_the_first_label():
     tr = rnnviz.trace(untrained_model("rnn"), TEXT)
     assert label_position(tr, ["blue", "red"]) == 3
     assert label_position(tr, ["purple"]) is None
+
+
+# --- readable: decade ticks, values in words, whole tokens --------------------------------
+
+def log_figures(traces) -> dict[str, go.Figure]:
+    exploding = rnnviz.trace(untrained_model("rnn", scale=3.0), TEXT)
+    return {"curves": gradient_curves_figure(traces), "compact": gradient_curves_figure(traces, compact=True),
+            "clipped": gradient_curves_figure({"RNN": exploding}, threshold=10),
+            "gain": step_gain_figure(traces), "product": forget_product_figure(traces["lstm"])}
+
+
+def test_every_log_axis_is_labelled_at_whole_powers_of_ten_only(traces):
+    for name, fig in log_figures(traces).items():
+        axis = fig.layout.yaxis
+        assert axis.type == "log" and axis.tickmode == "array", name
+        powers = np.log10(np.asarray(axis.tickvals, dtype=float))
+        np.testing.assert_allclose(powers, np.round(powers), err_msg=name)
+        assert not {"2", "5"} & set(axis.ticktext), f"{name}: a bare minor label"
+        assert "D" not in str(axis.dtick or ""), name
+        low, high = axis.range                                      # log10 units
+        for d in fig.data:
+            y = ys(d)
+            y = y[np.isfinite(y) & (y > 0)]
+            if y.size:
+                assert low <= np.log10(y.min()) + 1e-9 and np.log10(y.max()) <= high + 1e-9, f"{name}: {d.name} cut"
+
+
+def test_a_page_can_keep_one_y_range_while_the_curves_move(traces):
+    span = (1e-10, 10.0)
+    small = gradient_curves_figure({"rnn": traces["rnn"]}, y_span=span)
+    assert small.layout.yaxis.range[0] <= -10 and small.layout.yaxis.range[1] >= 1
+    vanishing = rnnviz.trace(untrained_model("rnn", scale=0.25), TEXT)
+    deeper = gradient_curves_figure({"rnn": vanishing}, y_span=span)
+    assert deeper.layout.yaxis.range[0] <= np.log10(np.nanmin(ys(deeper.data[0]))), "a curve below still shows"
+
+
+def test_hovers_read_each_value_out_in_words(traces):
+    fig = gradient_curves_figure(traces, cell=False)
+    for d, tr in zip(fig.data, traces.values()):
+        values = gradient_curve(tr)
+        for s in (0, tr.steps // 2, tr.steps - 1):
+            assert d.text[s].endswith(signal_words(values[s])), d.text[s]
+    assert signal_words(1e-4) == "1 in 10,000" and signal_words(0.5) == "50%" and signal_words(1.0) == "100%"
+    assert signal_words(1.4e-15) == "1 in 7 × 10¹⁴" and signal_words(3e8) == "3 × 10⁸×"
+    assert signal_words(0.0) == signal_words(float("nan")) == "none at all"
+    assert signal_words(1e-4, "fil") == "1 sa bawat 10,000"
+
+
+def test_the_compact_chart_names_whole_words_and_puts_its_notes_in_the_legend():
+    long_words = rnnviz.trace(untrained_model("lstm"), TEXT + " the extraordinarily long sentence")
+    fig = gradient_curves_figure({"lstm": long_words}, marks={3: "the colour"}, compact=True)
+    axis = fig.layout.xaxis
+    assert 3 in axis.tickvals, "the marked token is named even when labels are thinned"
+    assert all("…" not in text for text in axis.ticktext)
+    assert [token_label(long_words, s, position=False) for s in axis.tickvals] == list(axis.ticktext), \
+        "whole words (unknown ones marked), without their positions"
+    assert any(str(long_words.tokens[s]) == "extraordinarily" for s in range(long_words.steps))
+    assert not (axis.title.text or "") and not (fig.layout.yaxis.title.text or "")
+    assert fig.layout.legend.x > 1, "the legend beside the plot, not over the curves"
+    assert [d.name for d in fig.data if d.name.startswith("the colour")] == ["the colour: red"]
+    assert not fig.layout.annotations, "nothing written over the curves"
+    assert fig.layout.margin.b >= token_axis_depth(axis.to_plotly_json()), "room for the labels under the plot"

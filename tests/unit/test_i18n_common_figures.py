@@ -15,6 +15,7 @@ from rnnviz.figures import (
     state_heatmap_figure,
     unrolled_figure,
 )
+from rnnviz.figures.common import cell_range
 from rnnviz.registry import CELL_KINDS
 from tests.unit.figkit import CELLS, annotations, fil, make_trace
 
@@ -77,12 +78,11 @@ def test_gate_strips_in_filipino(filipino):
     assert fig.layout.title.text.startswith("hakbang 2")
     rows = annotations(fig)
     assert rows[:4] == [fil(f"fig.gate.lstm.{g}") for g in ("input", "forget", "candidate", "output")]
-    bound = f"{max(1.0, abs(trace.cell[0, 0]).max()):.1f}"
+    bound = f"{cell_range(trace)[1]:g}"                         # the page's fixed range for c
     assert rows[4] == fil("fig.gates.cell_row", state=fil("fig.state.cell"), bound=bound)
     assert "saklaw ng kulay" in rows[4]
     assert rows[5] == fil("fig.state.hidden")
-    assert fig.layout.coloraxis.colorbar.title.text == fil("fig.common.gate")
-    assert fig.layout.coloraxis2.colorbar.title.text == fil("fig.common.value") == "halaga"
+    assert [strip.colorbar.title.text for strip in fig.data] == ["i", "f", "g", "o", "c", "h"]   # a legend per strip
     assert axis_title(fig, f"xaxis{len(rows)}") == fil("fig.common.unit")
     assert all(f"{fil('fig.common.value')} %{{z:+.3f}}" in h for h in hover_templates(fig))
 

@@ -75,6 +75,8 @@ function cursorBar(inst, root, data, positions) {
   Object.assign(inst.range, { type: "range", min: 0, max: Math.max(0, positions - 1), step: 1 });
   inst.range.setAttribute("aria-label", data.words.token);
   inst.here = tag("span", "here", bar);
+  inst.note = tag("span", "edge", bar);      // "last token: → stops here", after a push past either end
+  inst.note.setAttribute("role", "status");
   tag("span", "keys", bar, data.words.keys);
   inst.prev.onclick = () => go(inst, inst.step - 1);
   inst.next.onclick = () => go(inst, inst.step + 1);
@@ -89,40 +91,46 @@ function build(inst, root, data) {
   root.dataset.sentence = data.tokens.join(" ");
   const s = data.scale || 1, T = data.tokens.length;
   cursorBar(inst, root, data, T);
-
-  const scroll = tag("div", "scroll", root);
-  inst.scroll = scroll;
+  root.classList.toggle("projector", s > 1);     // teacher mode: the keys' hint goes, the pictures start higher
   inst.tip = tag("div", "tip", root);
   inst.width = root.clientWidth;
   const width = Math.max(320, (root.clientWidth || 960) - 8);
-  const left = Math.round(70 * s);
+  const left = Math.round(62 * s);
   const cw = Math.round(Math.min(84 * s, Math.max(38 * s, (width - left - 12) / Math.max(T, 1))));
-  inst.left = left; inst.cw = cw;
-  const chart = svg("svg", { class: "grid", "data-left": left, "data-cw": cw }, scroll);
-  inst.chart = chart;
-  const defs = svg("defs", {}, chart);
-  gradient(defs, "live-state", data.colours.state);
-  gradient(defs, "live-gate", data.colours.gate);
-  let y = chain(inst, chart, defs, 0);
-  inst.outlines = [];
-  for (const state of [data.hidden, data.cellState]) {
-    if (state) y = heatmap(inst, chart, state, y + 14 * s);
-  }
-  if (data.prediction.kind === "classes") y = classLines(inst, chart, y + 14 * s);
-  chart.setAttribute("width", left + T * cw + 12);
-  chart.setAttribute("height", y + 8 * s);
-  chart.onclick = (e) => {
-    const t = columnAt(inst, e);
-    if (t !== null) go(inst, t);
-  };
-  chart.onmousemove = (e) => hover(inst, e);
-  chart.onmouseleave = () => { inst.tip.style.display = "none"; };
-
-  const row = tag("div", "row", root);
+  Object.assign(inst, { left, cw, outlines: [], areas: [], scrolls: [], widths: {} });   // widths: measured once
+  // one screen, top to bottom: the chain, the current step (gates | prediction), the whole sentence's states
+  const chainPic = picture(inst, root, "chain");
+  chainPic.setAttribute("height", chain(inst, chainPic, svg("defs", {}, chainPic), 0));
+  const row = tag("div", "row now", root);
   inst.gatesPanel = tag("div", "panel gates", row);
   inst.predPanel = tag("div", "panel pred", row);
-  inst.rolledPanel = tag("div", "panel rolled", row);
+  const grid = picture(inst, root, "grid");
+  inst.chart = grid;
+  gradient(svg("defs", {}, grid), "live-state", data.colours.state);
+  let y = 0;
+  for (const state of [data.hidden, data.cellState]) {
+    if (state) y = heatmap(inst, grid, state, y + 10 * s);
+  }
+  if (data.prediction.kind === "classes") y = classLines(inst, grid, y + 14 * s);
+  grid.setAttribute("height", y + 8 * s);
+  const more = tag("div", "row", root);
+  inst.rolledPanel = tag("div", "panel rolled", more);
   rolled(inst, inst.rolledPanel);
+}
+
+// a picture over the tokens (its columns line up with the chain's), scrolled sideways when long
+function picture(inst, root, className) {
+  const { left, cw } = inst, T = inst.data.tokens.length;
+  const box = tag("div", "scroll", root);
+  inst.scrolls.push(box);
+  const pic = svg("svg", { class: className, width: left + T * cw + 12, "data-left": left, "data-cw": cw }, box);
+  pic.onclick = (e) => {
+    const t = columnAt(inst, e, pic);
+    if (t !== null) go(inst, t);
+  };
+  pic.onmousemove = (e) => hover(inst, e, pic);
+  pic.onmouseleave = () => { inst.tip.style.display = "none"; };
+  return pic;
 }
 
 function chain(inst, chart, defs, top) {
@@ -130,7 +138,7 @@ function chain(inst, chart, defs, top) {
   const marker = svg("marker", { id: "live-arrow", viewBox: "0 0 10 10", refX: 9, refY: 5,
     markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse" }, defs);
   svg("path", { d: "M0,0 L10,5 L0,10 z", fill: data.colours.arrow }, marker);
-  const h = Math.round(40 * s), y = top + Math.round(20 * s);
+  const h = Math.round(34 * s), y = top + Math.round(14 * s);
   const carried = data.cellState ? "h, c" : "h";
   label(chart, 4, y + h / 2 + 4, data.cellName, { class: "axis strong" });
   inst.blocks = data.tokens.map((token, t) => {
@@ -143,17 +151,17 @@ function chain(inst, chart, defs, top) {
     const word = label(g, x + cw / 2, y + h / 2 + 5 * s, clip(token, chars),
       { "text-anchor": "middle", class: data.known[t] ? "token" : "token unknown" });
     if (!data.known[t]) word.textContent = clip(token, chars - 1) + "?";
-    label(g, x + cw / 2, y - 6 * s, "x" + sub(t), { "text-anchor": "middle", class: "index" });
+    label(g, x + cw / 2, y - 4 * s, "x" + sub(t), { "text-anchor": "middle", class: "index" });
     if (t + 1 < data.tokens.length) {
       svg("line", { x1: x + cw - 4, y1: y + h / 2, x2: x + cw + 4, y2: y + h / 2,
         stroke: data.colours.arrow, "stroke-width": 1.5 * s, "marker-end": "url(#live-arrow)" }, g);
     }
-    if (t === 0) label(g, x + cw - 2, y + h + 14 * s, carried + " →", { class: "index" });
+    if (t === 0) label(g, x + cw - 2, y + h + 12 * s, carried + " →", { class: "index" });
     return { box, word };
   });
   const end = left + data.tokens.length * cw - 4;
-  if (end - left > 200 * s) label(chart, end, y + h + 14 * s, data.words.shared, { class: "index", "text-anchor": "end" });
-  return y + h + 18 * s;
+  if (end - left > 200 * s) label(chart, end, y + h + 12 * s, data.words.shared, { class: "index", "text-anchor": "end" });
+  return y + h + 15 * s;
 }
 
 function heatmap(inst, chart, state, top) {
@@ -163,9 +171,10 @@ function heatmap(inst, chart, state, top) {
   const y0 = top + 22 * s;
   label(chart, left, top + 12 * s, state.title, { class: "title" });
   const legendX = left + Math.min(320 * s, 8 * state.title.length * s + 24);
-  label(chart, legendX, top + 12 * s, "−" + state.range.toFixed(1), { class: "index", "text-anchor": "end" });
-  svg("rect", { x: legendX + 4, y: top + 3 * s, width: 90 * s, height: 10 * s, fill: "url(#live-state)" }, chart);
-  label(chart, legendX + 98 * s, top + 12 * s, "+" + state.range.toFixed(1), { class: "index" });
+  const bar = { "data-legend": state.legend };
+  label(chart, legendX, top + 12 * s, "−" + state.range, { class: "index", "text-anchor": "end" });
+  svg("rect", { x: legendX + 4, y: top + 3 * s, width: 90 * s, height: 10 * s, fill: "url(#live-state)", class: "legend", ...bar }, chart);
+  label(chart, legendX + 98 * s, top + 12 * s, "+" + state.range + (state.letter === "c" ? " · " + data.words.fixed_range : ""), { class: "index" });
   axisTitle(chart, y0 + (H * rh) / 2, data.words.unit, s);
   label(chart, left - 6, y0 + rh, "0", { class: "index", "text-anchor": "end" });
   label(chart, left - 6, y0 + H * rh, String(H - 1), { class: "index", "text-anchor": "end" });
@@ -178,7 +187,6 @@ function heatmap(inst, chart, state, top) {
     }
   }
   chart.appendChild(cells);
-  inst.areas = inst.areas || [];
   inst.areas.push({ state, top: y0, bottom: y0 + H * rh, rh });
   outline(inst, chart, y0, H * rh);
   return y0 + H * rh;
@@ -217,7 +225,6 @@ function classLines(inst, chart, top) {
     svg("polyline", { points: points.join(" "), fill: "none", "stroke-width": 2.5 * s,
       stroke: data.colours.classes[c % data.colours.classes.length] }, chart);
   });
-  inst.areas = inst.areas || [];
   inst.areas.push({ probs: pred, top: y0, bottom: y0 + h });
   outline(inst, chart, y0, h);
   return y0 + h;
@@ -266,49 +273,55 @@ function show(inst, step) {
   inst.root.dataset.step = String(step);        // for tests and timing scripts (as is data-sentence)
 }
 
+// keep the step's column in sight in every picture scrolled sideways
 function reveal(inst, x) {
-  const box = inst.scroll, margin = 2 * inst.cw;
-  if (x - margin < box.scrollLeft) box.scrollLeft = Math.max(0, x - margin);
-  else if (x + inst.cw + margin > box.scrollLeft + box.clientWidth) box.scrollLeft = x + inst.cw + margin - box.clientWidth;
+  const margin = 2 * inst.cw;
+  for (const box of inst.scrolls) {
+    if (x - margin < box.scrollLeft) box.scrollLeft = Math.max(0, x - margin);
+    else if (x + inst.cw + margin > box.scrollLeft + box.clientWidth) box.scrollLeft = x + inst.cw + margin - box.clientWidth;
+  }
 }
 
+// "inside the cell": one 1 × H strip per gate, then c and h; every strip with its own legend
 function gates(inst, step) {
   const { data } = inst, s = data.scale || 1, panel = inst.gatesPanel;
   panel.replaceChildren();
-  tag("div", "title", panel, `${data.words.inside} x${sub(step)} · ${data.tokens[step]}`);
-  legend(panel, data, s);
-  const rows = data.gates.map((g) => ({ label: g.label, values: g.values[step], diverging: g.diverging, range: 1 }));
-  if (data.cellState) rows.push({ label: data.cellState.title, values: data.cellState.values[step], diverging: true, range: data.cellState.range });
-  rows.push({ label: data.hidden.title, values: data.hidden.values[step], diverging: true, range: 1 });
+  tag("div", "title", panel, `${data.words.inside} x${sub(step)} · ${data.tokens[step]}` + (data.slice ? ` · ${data.slice}` : ""));
   if (!data.gates.length && data.words.no_gates) tag("div", "caption", panel, data.words.no_gates);
-  const H = rows[0].values.length;
-  const width = Math.max(240, panel.clientWidth || 420);
-  const cell = Math.max(5, Math.min(28 * s, (width - 8) / H)), rh = 22 * s, gap = 20 * s;
-  const pic = svg("svg", { width: cell * H + 8, height: rows.length * (rh + gap) + 4 }, panel);
+  const rows = data.gates.map((g) => ({ label: g.label, values: g.values[step], diverging: g.diverging, range: g.range, legend: g.legend }));
+  for (const state of [data.cellState, data.hidden]) {
+    if (state) rows.push({ label: state.label, values: state.values[step], diverging: true, range: state.range, legend: state.legend });
+  }
+  const H = rows[0].values.length, rh = 15 * s, gap = 4 * s;
+  const labelW = Math.max(...rows.map((r) => r.label.length)) * 6.2 * s + 10;       // text widths, estimated
+  const legendW = 40 * s + Math.max(...rows.map((r) => r.legend.length)) * 5.6 * s;
+  const width = inst.widths.gates || (inst.widths.gates = Math.max(240, panel.clientWidth || 420));   // no reflow per step
+  const cell = Math.max(4, Math.min(28 * s, (width - labelW - legendW - 8) / H));
+  const pic = svg("svg", { width: labelW + cell * H + legendW, height: rows.length * (rh + gap) + 2, class: "strips" }, panel);
+  const defs = svg("defs", {}, pic);
+  gradient(defs, "live-strip-state", data.colours.state);
+  gradient(defs, "live-strip-gate", data.colours.gate);
   rows.forEach((row, i) => {
-    const y = i * (rh + gap) + gap;
-    label(pic, 0, y - 5 * s, row.label, { class: "index" });
+    const y = i * (rh + gap) + 1;
+    label(pic, labelW - 6, y + rh / 2 + 4 * s, row.label, { class: "index", "text-anchor": "end" });
     row.values.forEach((v, u) => {
-      const fill = row.diverging ? colourAt(data.colours.state, 0.5 + v / (2 * row.range)) : colourAt(data.colours.gate, v);
-      const r = svg("rect", { x: u * cell, y, width: cell - 1, height: rh, fill }, pic);
-      r.dataset.tip = `${data.words.unit} ${u}: ${signed(v)}`;
-      if (H <= 16) label(pic, u * cell + cell / 2, y + rh / 2 + 4 * s, v.toFixed(2),
+      const fill = row.diverging ? colourAt(data.colours.state, 0.5 + v / (2 * row.range)) : colourAt(data.colours.gate, v / row.range);
+      const r = svg("rect", { x: labelW + u * cell, y, width: Math.max(1, cell - 1), height: rh, fill }, pic);
+      r.dataset.tip = `${row.label} · ${data.words.unit} ${u}: ${signed(v)}`;
+      if (H <= 16 && cell >= 24 * s) label(pic, labelW + u * cell + cell / 2, y + rh / 2 + 4 * s, v.toFixed(2),
         { "text-anchor": "middle", class: "cellnum " + (Math.abs(v) > 0.6 || (!row.diverging && v < 0.4) ? "light" : "dark") });
     });
+    legend(pic, labelW + cell * H + 8, y, rh, row, s);
   });
   pic.onmousemove = (e) => tipFor(inst, e, e.target.dataset && e.target.dataset.tip);
   pic.onmouseleave = () => { inst.tip.style.display = "none"; };
 }
 
-function legend(panel, data, s) {
-  const pic = svg("svg", { width: 260 * s, height: 16 * s, class: "legend" }, panel);
-  const defs = svg("defs", {}, pic);
-  gradient(defs, "live-gate-legend", data.colours.gate);
-  label(pic, 0, 12 * s, data.words.gate_scale, { class: "index" });
-  const x = 8 + 7 * s * data.words.gate_scale.length;
-  label(pic, x, 12 * s, "0", { class: "index" });
-  svg("rect", { x: x + 10 * s, y: 2 * s, width: 80 * s, height: 10 * s, fill: "url(#live-gate-legend)" }, pic);
-  label(pic, x + 94 * s, 12 * s, "1", { class: "index" });
+// a strip's legend: its colour bar and range ("0 … 1", "−10 … +10")
+function legend(pic, x, y, rh, row, s) {
+  svg("rect", { x, y: y + rh * 0.2, width: 30 * s, height: rh * 0.6, class: "legend", "data-legend": row.legend,
+    fill: row.diverging ? "url(#live-strip-state)" : "url(#live-strip-gate)" }, pic);
+  label(pic, x + 34 * s, y + rh / 2 + 4 * s, row.legend, { class: "index" });
 }
 
 function prediction(inst, step) {
@@ -319,30 +332,32 @@ function prediction(inst, step) {
   const title = pred.kind === "words" ? `${pred.title} · ${data.words.after} “${data.tokens[step]}”`
     : `${data.headLabel || pred.title} · ${data.words.after} “${data.tokens[step]}”`;
   tag("div", "title", panel, title);
-  const width = Math.max(220, Math.min(420 * s, panel.clientWidth || 360)), nameW = 110 * s, rh = 26 * s;
-  const pic = svg("svg", { width, height: rows.length * rh + 6 }, panel);
+  const longest = Math.max(...rows.map(([name]) => Math.min(14, String(name).length)));
+  const width = inst.widths.pred || (inst.widths.pred = Math.max(200, Math.min(420 * s, panel.clientWidth || 360)));
+  const nameW = (longest * 7.5 + 10) * s, rh = 20 * s;
+  const pic = svg("svg", { width, height: rows.length * rh + 2 }, panel);
   rows.forEach(([name, p], i) => {
-    const y = i * rh + 3;
+    const y = i * rh + 1;
     label(pic, nameW - 8, y + rh / 2 + 4 * s, clip(String(name), 14), { "text-anchor": "end", class: "token" });
     const c = pred.kind === "words" ? data.colours.accent : data.colours.classes[pred.labels.indexOf(name) % data.colours.classes.length];
-    svg("rect", { x: nameW, y: y + 3 * s, width: Math.max(1, p * (width - nameW - 50 * s)), height: rh - 8 * s, fill: c }, pic);
+    svg("rect", { x: nameW, y: y + 3 * s, width: Math.max(1, p * (width - nameW - 50 * s)), height: rh - 6 * s, fill: c }, pic);
     label(pic, nameW + p * (width - nameW - 50 * s) + 6, y + rh / 2 + 4 * s, p.toFixed(2), { class: "index" });
   });
 }
 
 // ---- hover and clicks ------------------------------------------------------------------------
 
-function columnAt(inst, e) {
-  const box = inst.chart.getBoundingClientRect();
+function columnAt(inst, e, pic) {
+  const box = (pic || inst.chart).getBoundingClientRect();
   const t = Math.floor((e.clientX - box.left - inst.left) / inst.cw);
   return t >= 0 && t < inst.data.tokens.length ? t : null;
 }
 
-function hover(inst, e) {
-  const t = columnAt(inst, e);
+function hover(inst, e, pic) {
+  const t = columnAt(inst, e, pic);
   if (t === null) { inst.tip.style.display = "none"; return; }
-  const y = e.clientY - inst.chart.getBoundingClientRect().top;
-  const area = (inst.areas || []).find((a) => y >= a.top && y < a.bottom);
+  const y = e.clientY - pic.getBoundingClientRect().top;
+  const area = pic === inst.chart ? inst.areas.find((a) => y >= a.top && y < a.bottom) : null;
   const { data } = inst;
   let text = `${t} · ${data.tokens[t]}`;
   if (area && area.state) {
@@ -374,12 +389,17 @@ function viewOf(data) {
   return VIEWS[data.view || "step"];
 }
 
+// move the cursor to `step`, kept inside 0 … T−1: a push past either end stays there and says so
 function go(inst, step) {
-  const T = inst.positions;
-  viewOf(inst.data).show(inst, ((step % T) + T) % T);          // wraps around at both ends, like the ← → buttons
+  const T = inst.positions, words = inst.data.words;
+  const target = Math.min(T - 1, Math.max(0, step));
+  inst.note.textContent = step > T - 1 ? words.at_end || "" : step < 0 ? words.at_start || "" : "";
+  if (target === inst.step) return;
+  viewOf(inst.data).show(inst, target);
   clearTimeout(inst.timer);
   inst.timer = setTimeout(() => {
     inst.sent = inst.step;
+    (inst.pending = inst.pending || []).push(inst.step);    // steps told, whose echo may still come back
     inst.setTriggerValue("moved", inst.step);   // an event: the same step twice still counts
   }, SYNC_MS);
 }
@@ -406,9 +426,11 @@ function togglePlay(inst) {
     return;
   }
   inst.play.textContent = "❚❚ " + words.pause;
+  if (inst.step >= inst.positions - 1) go(inst, 0);           // played to the end before: from the start
   inst.playing = setInterval(() => {
     if (!inst.root.isConnected) { clearInterval(inst.playing); inst.playing = null; return; }
     go(inst, inst.step + 1);
+    if (inst.step >= inst.positions - 1) togglePlay(inst);     // autoplay stops at the last token
   }, PLAY_MS);
 }
 
@@ -434,16 +456,20 @@ export default function (component) {
   const root = parentElement.querySelector(".live");
   const inst = parentElement.__rnnvizLive || (parentElement.__rnnvizLive = { step: 0, sent: null });
   inst.root = root;
+  root.dataset.view = data.view || "step";
   inst.setTriggerValue = setTriggerValue;
   if (inst.id !== data.id) {                 // a new sentence, model, language or size
     inst.id = data.id;
+    inst.pending = [];
     inst.areas = [];
     viewOf(data).build(inst, root, data);
     inst.serverStep = data.step;
     viewOf(data).show(inst, data.step);
   } else if (data.step !== inst.serverStep) { // the server moved the cursor (not our own echo)
     inst.serverStep = data.step;
-    if (data.step !== inst.sent && data.step !== inst.step) viewOf(data).show(inst, data.step);
+    const echo = (inst.pending || []).indexOf(data.step);   // an older step we told: not a move
+    if (echo >= 0) inst.pending = inst.pending.slice(echo + 1);
+    else if (data.step !== inst.step) viewOf(data).show(inst, data.step);
   }
   if (inst.onKey) document.removeEventListener("keydown", inst.onKey);
   inst.onKey = (e) => onKey(inst, e);
