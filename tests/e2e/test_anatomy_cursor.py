@@ -14,6 +14,8 @@ from rnnviz.analysis.anatomy import cell_terms
 from rnnviz.figures.common import slice_name
 from rnnviz.text import tokenize
 
+from .live_view import wait_for_live_step
+
 pytestmark = pytest.mark.e2e
 
 SENTENCE = "alice says the movie was good . she is happy ."
@@ -27,10 +29,7 @@ def open_anatomy(page, url: str, **query: str) -> None:
 
 
 def wait_for_step(page, step: int) -> None:
-    page.wait_for_function("(want) => { for (const h of document.querySelectorAll('*')) {"
-                           " const v = h.shadowRoot && h.shadowRoot.querySelector('.live');"
-                           " if (v) return v.dataset.step === want; } return false; }",
-                           arg=str(step), timeout=5_000)
+    wait_for_live_step(page, step, timeout=5_000)
 
 
 def shown(page, name: str) -> np.ndarray:

@@ -11,6 +11,8 @@ import rnnviz
 from rnnviz import i18n
 from rnnviz.text import tokenize
 
+from .live_view import wait_for_live, wait_for_live_sentence, wait_for_live_step
+
 pytestmark = pytest.mark.e2e
 
 SENTENCE = "alice says the movie was good . she is happy ."
@@ -57,8 +59,7 @@ def focus_page(page) -> None:
 
 def press(page, key: str, expected: int) -> None:
     page.keyboard.press(key)
-    page.wait_for_function(f"() => document.querySelector('[data-testid=\"stBidiComponentIsolated\"]')"
-                           f".shadowRoot.querySelector('.live').dataset.step === '{expected}'", timeout=5_000)
+    wait_for_live_step(page, expected, timeout=5_000)
     assert view_step(page) == outline_column(page) == expected
 
 
@@ -146,9 +147,7 @@ def test_a_narrower_window_redraws_the_view_at_the_same_step(page, app_url):
     wait_for_view(page)
     wide = float(page.locator(".live svg.grid").get_attribute("data-cw"))
     page.set_viewport_size({"width": 900, "height": 1000})
-    page.wait_for_function(
-        f"() => {{ const h = document.querySelector('[data-testid=\"stBidiComponentIsolated\"]');"
-        f" return Number(h.shadowRoot.querySelector('svg.grid').dataset.cw) < {wide}; }}", timeout=10_000)
+    wait_for_live(page, "Number(v.querySelector('svg.grid').dataset.cw) < want", wide)
     assert view_step(page) == outline_column(page) == 4
 
 
@@ -162,10 +161,7 @@ def test_the_server_follows_a_step_it_has_heard_before(page, app_url):
     wait_for_url_step(page, 2)
     example = "tom near the dogs says the film was great . he is happy ."
     page.locator(".st-key-example_pick").get_by_text(example, exact=True).click()
-    page.wait_for_function(
-        "(want) => { const h = document.querySelector('[data-testid=\"stBidiComponentIsolated\"]');"
-        " return h && h.shadowRoot.querySelector('.live').dataset.sentence === want; }",
-        arg=" ".join(tokenize(example)), timeout=30_000)
+    wait_for_live_sentence(page, tokenize(example))
     assert view_step(page) == 0
     wait_for_url_step(page, 0)
     focus_page(page)
@@ -181,10 +177,7 @@ def test_a_typed_sentence_redraws_the_view_with_its_numbers(page, app_url):
     box.fill(NEW_SENTENCE)
     box.press("Control+Enter")
     tokens = tokenize(NEW_SENTENCE)
-    page.wait_for_function(
-        "(want) => { const h = document.querySelector('[data-testid=\"stBidiComponentIsolated\"]');"
-        " return h && h.shadowRoot.querySelector('.live').dataset.sentence === want; }",
-        arg=" ".join(tokens), timeout=30_000)
+    wait_for_live_sentence(page, tokens)
     name = page.locator(".st-key-model input").input_value()
     assert name == "story-lstm", "a first visit reads with the default model"
     trace = rnnviz.trace(rnnviz.load_model(name), NEW_SENTENCE)

@@ -11,6 +11,8 @@ import pytest
 from rnnviz import i18n
 from rnnviz.text import tokenize
 
+from .live_view import wait_for_live_sentence, wait_for_live_step
+
 pytestmark = pytest.mark.e2e
 
 SENTENCE = "alice says the movie was good . she is happy ."
@@ -31,10 +33,7 @@ def view_step(page) -> int:
 
 
 def wait_for_step(page, step: int) -> None:
-    page.wait_for_function("(want) => { for (const h of document.querySelectorAll('*')) {"
-                           " const v = h.shadowRoot && h.shadowRoot.querySelector('.live');"
-                           " if (v) return v.dataset.step === want; } return false; }",
-                           arg=str(step), timeout=5_000)
+    wait_for_live_step(page, step, timeout=5_000)
 
 
 def wait_for_url_step(page, step: int) -> None:
@@ -85,10 +84,7 @@ def test_a_new_sentence_starts_at_token_0(page, app_url, where):
     box = page.locator(".st-key-text textarea")
     box.fill(NEW_SENTENCE)
     box.press("Control+Enter")
-    page.wait_for_function("(want) => { for (const h of document.querySelectorAll('*')) {"
-                           " const v = h.shadowRoot && h.shadowRoot.querySelector('.live');"
-                           " if (v) return v.dataset.sentence === want; } return false; }",
-                           arg=" ".join(tokenize(NEW_SENTENCE)), timeout=30_000)
+    wait_for_live_sentence(page, tokenize(NEW_SENTENCE))
     assert view_step(page) == 0
     wait_for_url_step(page, 0)
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from .live_view import wait_for_live, wait_for_live_step
 from .test_browser import (
     SENTENCE,
     focus_page,
@@ -31,9 +32,7 @@ def query(page) -> dict[str, str]:
 def press(page, key: str, expected: int) -> None:
     """A key on the page; the view moves to token `expected`."""
     page.keyboard.press(key)
-    page.wait_for_function("(want) => document.querySelector('[data-testid=\"stBidiComponentIsolated\"]')"
-                           ".shadowRoot.querySelector('.live').dataset.step === want", arg=str(expected),
-                           timeout=10_000)
+    wait_for_live_step(page, expected)
 
 
 def wait_for_view(page) -> None:
@@ -79,11 +78,8 @@ def back_on_step_through(page) -> None:
     """Step through is shown again, with SENTENCE at token 3, in its box, its view and its URL."""
     wait_for_path(page, "step_through")
     wait_for_sentence_box(page, SENTENCE)
-    page.wait_for_function(
-        "(want) => { const h = document.querySelector('[data-testid=\"stBidiComponentIsolated\"]');"
-        " const v = h && h.shadowRoot.querySelector('.live');"
-        " return v && v.dataset.sentence === want && v.dataset.step === '3'; }",
-        arg=" ".join(SENTENCE.split()), timeout=30_000)
+    wait_for_live(page, "v.dataset.sentence === want && v.dataset.step === '3'", " ".join(SENTENCE.split()),
+                  timeout=30_000)
     assert view_step(page) == 3
     assert query(page).get("text") == SENTENCE and query(page).get("step") == "3", page.url
 

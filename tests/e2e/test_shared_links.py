@@ -7,6 +7,7 @@ import pytest
 
 from rnnviz import i18n
 
+from .live_view import wait_for_live_sentence
 from .test_browser import focus_page, press, view_step, wait_for_sentence_box, wait_for_url_step, wait_for_view
 
 pytestmark = pytest.mark.e2e
@@ -50,10 +51,7 @@ def test_a_copied_step_through_link_reopens_the_same_step(page, app_url, browser
     context, other = in_new_session(browser, link)
     try:
         wait_for_view(other)
-        other.wait_for_function(
-            "(want) => { const h = document.querySelector('[data-testid=\"stBidiComponentIsolated\"]');"
-            " return h && h.shadowRoot.querySelector('.live').dataset.sentence === want; }",
-            arg=" ".join(SENTENCE.split()), timeout=10_000)
+        wait_for_live_sentence(other, SENTENCE.split(), timeout=10_000)
         assert view_step(other) == 5
         assert other.locator("h1").first.inner_text() == FILIPINO["step.title"]
         assert other.locator(".st-key-model input").input_value() == "story-gru"
