@@ -5,12 +5,13 @@ Friendly errors (rnnviz.errors.RnnvizError) print one line to stderr and exit 2;
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ..errors import RnnvizError
-from . import bench_cmd, models_cmd, trace_cmd, train_cmd
+from . import bench_cmd, corpus_cmd, models_cmd, trace_cmd, train_cmd
 
-COMMANDS = (trace_cmd, models_cmd, bench_cmd, train_cmd)
+COMMANDS = (trace_cmd, models_cmd, bench_cmd, train_cmd, corpus_cmd)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,3 +34,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("rnnviz: stopped.\n")
         return 130
+    except BrokenPipeError:              # the output went to a reader that closed (… | head): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
