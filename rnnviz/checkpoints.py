@@ -94,11 +94,12 @@ def load_weights(model: Model, state: dict[str, torch.Tensor]) -> None:
     model.load_state_dict({k: v.float() for k, v in state.items()})
 
 
-def save(model: Model, stem: str | Path, card: dict | None = None) -> None:
-    """Write stem.pt and stem.json atomically (temp file + rename), weights first."""
+def save(model: Model, stem: str | Path, card: dict | None = None, half: bool = False) -> None:
+    """Write stem.pt and stem.json atomically (temp file + rename), weights first; `half` stores the
+    weights as float16 (exact only for a model already rounded to it: recipes.to_half_precision)."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    _atomic_write(stem.with_suffix(".pt"), lambda f: f.write(weights_bytes(model)))
+    _atomic_write(stem.with_suffix(".pt"), lambda f: f.write(weights_bytes(model, half)))
     _atomic_write(stem.with_suffix(".json"), lambda f: f.write(card_json(full_card(model, card)).encode("utf-8")))
 
 
@@ -112,10 +113,15 @@ def card_json(card: dict) -> str:
     return json.dumps(card, indent=1, ensure_ascii=False)
 
 
-def weights_bytes(model: Model) -> bytes:
-    """The .pt file's contents: torch.save of the plain state_dict (what `read_state_dict` reads back)."""
+def weights_bytes(model: Model, half: bool = False) -> bytes:
+    """The .pt file's contents: torch.save of the plain state_dict (what `read_state_dict` reads back).
+    `half`: float16 tensors; a tensor shared by two names (a tied head) is stored once."""
+    state = model.state_dict()
+    if half:
+        converted: dict[int, torch.Tensor] = {}
+        state = {k: converted.setdefault(v.data_ptr(), v.half()) for k, v in state.items()}
     buffer = io.BytesIO()
-    torch.save(model.state_dict(), buffer)
+    torch.save(state, buffer)
     return buffer.getvalue()
 
 

@@ -17,7 +17,7 @@ from torch import nn
 from .cells import CELLS, Cell
 from .errors import CheckpointError, RnnvizError
 from .registry import CELL_KINDS, HEADS, POOLINGS, CellKind, HeadKind, cell_kind, head_kind
-from .text import Vocab
+from .text import TOKENIZERS, Vocab
 
 LIMITS = {"vocab_size": 200_000, "emb_size": 1024, "hidden_size": 1024, "layers": 4}
 NONLINEARITIES = tuple(dict.fromkeys(n for kind in CELL_KINDS.values() for n in kind.nonlinearities))
@@ -37,6 +37,7 @@ class ModelSpec:
     pooling: str = "last"          # classifier reads the last state, or the mean of all states
     labels: tuple[str, ...] = ()   # class names (classifier only)
     nonlinearity: str = "tanh"     # plain RNN only: "tanh" | "relu"
+    tokenizer: str = "words"       # how text becomes tokens: "words" | "chars" (text.TOKENIZERS)
 
     @property
     def directions(self) -> int:
@@ -85,6 +86,8 @@ class ModelSpec:
             problems.append("a classifier needs between 2 and 1,000 labels")
         if self.nonlinearity not in NONLINEARITIES:
             problems.append(f"nonlinearity must be one of {', '.join(NONLINEARITIES)}")
+        if self.tokenizer not in TOKENIZERS:
+            problems.append(f"tokenizer must be one of {', '.join(TOKENIZERS)}")
         if problems:
             raise CheckpointError("This model does not fit: " + "; ".join(problems) + ".")
 
@@ -132,18 +135,30 @@ class Model(nn.Module):
         """Names of the C outputs: the classes, or the vocabulary for a language model."""
         return list(self.vocab.tokens) if self.spec.head_kind.next_word else list(self.spec.labels)
 
+    def tokenize(self, text: str) -> list[str]:
+        """`text` as this model reads it: words, or characters (spec.tokenizer)."""
+        return TOKENIZERS[self.spec.tokenizer](text)
+
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Fused pass for training. ids [B, T], lengths [B] -> logits [B, C] or [B, T, V] (lm)."""
-        packed = nn.utils.rnn.pack_padded_sequence(
-            self.embedding(ids), lengths.cpu(), batch_first=True, enforce_sorted=False)
-        out, state = self.rnn(packed)
-        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])  # [B, T, D*H]
+        out, state = self.states(ids, lengths)
         if self.spec.head_kind.next_word:
             return self.fc(out)                                         # [B, T, V]
         if self.spec.pooling == "mean":
             return self.fc(out.sum(1) / lengths.unsqueeze(1).to(out))    # [B, C]
         h_n = state[0] if isinstance(state, tuple) else state           # [L*D, B, H]
         return self.fc(torch.cat(list(h_n[-self.spec.directions:]), dim=1))  # [B, C]
+
+    def states(self, ids: torch.Tensor, lengths: torch.Tensor, dropout: float = 0.0) -> tuple[torch.Tensor, object]:
+        """The top layer's outputs [B, T, D*H] (zero past each length) and torch's final state:
+        what the head reads (a language model's training applies it only where there is a next token).
+        `dropout` > 0 (training only) zeroes that share of the embeddings and of the outputs (Zaremba,
+        Sutskever & Vinyals 2014): nothing a student sees ever runs with it."""
+        x = nn.functional.dropout(self.embedding(ids), dropout) if dropout else self.embedding(ids)
+        packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, state = self.rnn(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=ids.shape[1])
+        return (nn.functional.dropout(out, dropout) if dropout else out), state
 
     def cells(self) -> list[list[Cell]]:
         """Explicit cells over this model's weights (float64 copies), indexed [layer][direction]."""
@@ -156,9 +171,18 @@ class Model(nn.Module):
         return CELLS[self.spec.cell](*w, **self.spec.activation)
 
     def head_weights(self):
-        """The linear head as float64 numpy: W_fc [C, D*H], b_fc [C]."""
-        return (self.fc.weight.detach().numpy().astype(np.float64),
-                self.fc.bias.detach().numpy().astype(np.float64))
+        """The linear head as float64 numpy: W_fc [C, D*H], b_fc [C] (read-only arrays).
+
+        Kept between calls while the weights stay the same (torch counts every in-place change in
+        a tensor's `_version`): a 16,000-word head is 2 million numbers to convert per sentence."""
+        w, b = self.fc.weight, self.fc.bias
+        key = (w.data_ptr(), w._version, b.data_ptr(), b._version)
+        if getattr(self, "_head_cache", (None,))[0] != key:
+            arrays = tuple(t.detach().numpy().astype(np.float64) for t in (w, b))
+            for array in arrays:
+                array.flags.writeable = False
+            self._head_cache = (key, arrays)
+        return self._head_cache[1]
 
     def embeddings(self, ids) -> np.ndarray:
         """x_t for each id, float64 [T, E]."""

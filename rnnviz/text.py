@@ -1,4 +1,5 @@
-"""Text to tokens to ids: a tokenizer close to the lesson's `basic_english`, and the vocabulary."""
+"""Text to tokens to ids: a word tokenizer close to the lesson's `basic_english`, a character
+tokenizer for the character-level models, and the vocabulary."""
 from __future__ import annotations
 
 import re
@@ -11,6 +12,7 @@ MAX_TOKENS = 200          # longer texts are cut here (the app says so)
 MAX_CHARS = 20_000        # text beyond this is not even read
 MAX_VOCAB = 200_000
 PAD, UNK = "<pad>", "<unk>"
+SPACE = "\u2423"         # "␣": a space, as the character models' token (so every picture shows it)
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _NEGATION = re.compile(r"(\w)n[’']t\b")        # "wasn't" -> "was n't", "don't" -> "do n't"
@@ -31,6 +33,22 @@ def tokenize(text: str) -> list[str]:
         text = re.sub(rf"\b{word}\b", split, text)
     text = _NEGATION.sub(r"\1 n't", text)
     return _TOKEN.findall(text)
+
+
+_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+                        "\u2014": "-", "\u00a0": " ", "\t": " ", "\n": " ", "\r": " "})
+
+
+def characters(text: str) -> list[str]:
+    """One token per character, case kept, for the character-level models: typographic quotes and
+    dashes become their plain forms, any run of spaces, tabs and line breaks becomes one SPACE,
+    invisible characters are dropped. "Don’t  go!" -> ["D", "o", "n", "'", "t", "␣", "g", "o", "!"].
+    """
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text[:MAX_CHARS]).translate(_PLAIN))
+    return [SPACE if c == " " else c for c in " ".join(text.split())]
+
+
+TOKENIZERS = {"words": tokenize, "chars": characters}    # ModelSpec.tokenizer -> its function
 
 
 class Vocab:

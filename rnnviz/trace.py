@@ -5,13 +5,14 @@ Shapes use the legend T tokens, L layers, D directions, H hidden units, C output
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 
 from . import head, network
 from .errors import EmptyTextError, RnnvizError, TargetError
 from .registry import CELL_KINDS, HEADS, CellKind, HeadKind
-from .text import MAX_TOKENS, tokenize
+from .text import MAX_TOKENS
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Trace:
         connectivity: [T]               ‖∂L/∂x_t‖, x_t the embedding of token t
         target: what L is, in words
         kind: the cell kind ("rnn" | "gru" | "lstm"), head: "classifier" | "lm" (see registry)
+        tokenizer: "words" | "chars", how the text became tokens (ModelSpec.tokenizer)
     """
 
     tokens: list[str]
@@ -45,6 +47,7 @@ class Trace:
     target: str
     kind: str
     head: str
+    tokenizer: str = "words"
 
     @property
     def steps(self) -> int:
@@ -132,6 +135,7 @@ def trace(model, text: str, target=None, clamp=None) -> Trace:
         target=described,
         kind=spec.cell,
         head=spec.head,
+        tokenizer=spec.tokenizer,
     )
 
 
@@ -139,21 +143,35 @@ def trace(model, text: str, target=None, clamp=None) -> Trace:
 class Reading:
     """The forward pass alone (no gradients): for analyses that read many sentences.
 
-    runs[layer][direction] hold h, c and gates in token order (float64); logits, probs [T, C].
+    runs[layer][direction] hold h, c and gates in token order (float64); features [T, F] (what
+    the head reads); logits = features W_fcᵀ + b_fc and probs [T, C], computed when first asked
+    for: with a large vocabulary an analysis that needs a few positions asks `logits_at(t)`.
     """
 
     tokens: list[str]
     ids: list[int]
     cells: list
     runs: list
-    logits: np.ndarray
-    probs: np.ndarray
+    features: np.ndarray
     w_fc: np.ndarray
+    b_fc: np.ndarray
+
+    @cached_property
+    def logits(self) -> np.ndarray:
+        return self.features @ self.w_fc.T + self.b_fc
+
+    @cached_property
+    def probs(self) -> np.ndarray:
+        return head.softmax(self.logits)
+
+    def logits_at(self, t: int) -> np.ndarray:
+        """The logits [C] after token t alone (the whole [T, C] only if it was already computed)."""
+        return self.logits[t] if "logits" in self.__dict__ else self.features[t] @ self.w_fc.T + self.b_fc
 
 
 def read(model, text, clamp=None) -> Reading:
     """Forward pass of `text` (a string, or a list of tokens) with optional clamped units."""
-    tokens = (tokenize(text) if isinstance(text, str) else list(text))[:MAX_TOKENS]
+    tokens = (model.tokenize(text) if isinstance(text, str) else list(text))[:MAX_TOKENS]
     if not tokens:
         raise EmptyTextError("There is nothing to read: type a sentence with at least one word.")
     clamp = _checked_clamp(model.spec, clamp)
@@ -162,8 +180,7 @@ def read(model, text, clamp=None) -> Reading:
     cells = model.cells()
     runs = network.forward(cells, x, clamp)
     w_fc, b_fc = model.head_weights()
-    logits = head.features(model.spec, cells, x, runs, clamp) @ w_fc.T + b_fc   # [T, C]
-    return Reading(tokens, ids, cells, runs, logits, head.softmax(logits), w_fc)
+    return Reading(tokens, ids, cells, runs, head.features(model.spec, cells, x, runs, clamp), w_fc, b_fc)
 
 
 def _stack(rows, pick) -> np.ndarray:

@@ -29,7 +29,7 @@ from torch import nn
 from .errors import RnnvizError
 from .model import LIMITS, Model, ModelSpec, forget_gate_cells, layout_problems, set_forget_bias, whole_number_problems
 from .registry import CELL_KINDS
-from .tasks import Example, get_task
+from .tasks import CorpusTask, Example, get_task
 from .tasks.base import choose
 from .text import PAD, UNK, Vocab
 
@@ -40,8 +40,9 @@ DEFAULT_STEPS = {"story": 4000, "sentiment": 1500, "recall": 3000}
 # needs (female, on the story task) stays near chance until far more steps (DEFAULT_STEPS).
 PAGE_DEFAULTS = {"task": "sentiment", "cell": "lstm", "seed": 0, "emb": 16, "hidden": 32, "layers": 1,
                  "bidirectional": False, "steps": 300, "lr": 3e-3, "clip": 1.0, "forget_bias": 0.0}
-DATA_SIZES = {"story": 20_000, "sentiment": 10_000, "recall": 10_000}   # training sentences
+DATA_SIZES = {"story": 20_000, "sentiment": 10_000, "recall": 10_000}   # training sentences (a grammar's)
 N_VALID, N_TEST = 500, 1000
+TIED_INIT = 0.1                   # a tied matrix starts uniform in ±this (N(0, 1) logits would be huge)
 EVAL_EVERY = 250                  # steps between validation checks (for `target` and the curves)
 
 Progress = Callable[[int, int, dict], None]
@@ -80,12 +81,17 @@ class TrainResult:
     steps: int = 0                   # steps actually taken
     stopped: bool = False            # should_stop() ended training early
     valid_accuracy: float = 0.0
+    kept_step: int | None = None     # a corpus model: the step whose weights were kept (lowest valid loss)
 
 
 def make_data(task_name: str, n_train: int | None = None, seed: int = 0,
               n_valid: int = N_VALID, n_test: int = N_TEST) -> Data:
-    """A train/valid/test split of the task's sentences (valid and test never occur in train)."""
+    """A train/valid/test split of the task's sentences (valid and test never occur in train).
+    A corpus task's split is the corpus's own (its parts; n_train, seed, n_valid and n_test unused)."""
     task = get_task(task_name)
+    if isinstance(task, CorpusTask):
+        return Data(task.name, 0, Vocab([PAD, UNK] + task.vocabulary()), (), task.part("train"),
+                    task.part("valid"), task.part("test"))
     train_set, held_out = task.split(n_train or DATA_SIZES[task.name], n_valid + n_test, seed)
     vocab = Vocab([PAD, UNK] + task.vocabulary())
     return Data(task.name, seed, vocab, tuple(task.labels), train_set, held_out[:n_valid], held_out[n_valid:])
@@ -126,51 +132,75 @@ def build_model(task_name: str, vocab: Vocab, cell: str, emb: int = 16, hidden: 
                 bidirectional: bool = False, pooling: str = "last") -> Model:
     task = get_task(task_name)
     spec = ModelSpec(cell=cell, vocab_size=len(vocab), emb_size=emb, hidden_size=hidden, layers=layers,
-                     bidirectional=bidirectional, head=task.head, pooling=pooling, labels=tuple(task.labels))
+                     bidirectional=bidirectional, head=task.head, pooling=pooling, labels=tuple(task.labels),
+                     tokenizer=getattr(task, "tokenizer", "words"))
     return Model(spec, vocab, {"task": task.name})
 
 
 def train(task_name: str, cell: str, *, seed: int = 0, emb: int = 16, hidden: int = 32, layers: int = 1,
           bidirectional: bool = False, steps: int | None = None, lr: float = 3e-3, batch: int = 64,
           clip: float = 1.0, forget_bias: float = 0.0, pooling: str = "last", target: float | None = None,
-          progress: Progress | None = None, should_stop: Callable[[], bool] | None = None,
+          tied: bool = False, sampled: int = 0, dropout: float = 0.0, decay: bool = False,
+          progress: Progress | None = None,
+          should_stop: Callable[[], bool] | None = None,
           data: Data | None = None, on_step: Callable[[int, Model], None] | None = None) -> TrainResult:
     """Train one model. `progress(step, total, metrics)` after every step; `should_stop()` before
     every step (True ends training, keeping what was learnt); `target` ends it once the
     validation accuracy (checked every EVAL_EVERY steps) reaches it. `clip` 0 = no clipping.
-    `on_step(step, model)` sees the model after each step (to copy snapshots; it must not change it)."""
+    `on_step(step, model)` sees the model after each step (to copy snapshots; it must not change it).
+    `tied`: a next-word model's head shares the embedding matrix (W_fc = E; Press & Wolf 2017), which
+    needs emb = hidden × directions and halves a large vocabulary's weights. `sampled` > 0: a corpus
+    model's training loss scores each next token against that many sampled words (sampled_softmax)
+    instead of the whole vocabulary; evaluation always uses the whole vocabulary. `dropout`: a language
+    model's training drops that share of embeddings and outputs (Model.states); never at evaluation.
+    `decay`: the learning rate follows a cosine from `lr` at the first step to 0 after the last,
+    lr_t = lr · ½ (1 + cos(π (t − 1) / steps)). A corpus model keeps the weights of the evaluation
+    (every EVAL_EVERY steps) with the lowest validation loss: TrainResult.kept_step."""
     task = get_task(task_name)
     steps = DEFAULT_STEPS[task.name] if steps is None else steps
     _check_options(task, cell, steps, dict(emb=emb, hidden=hidden, layers=layers, batch=batch, seed=seed, lr=lr,
                                            clip=clip, forget_bias=forget_bias, pooling=pooling, target=target,
-                                           bidirectional=bidirectional))
+                                           bidirectional=bidirectional, tied=tied, sampled=sampled,
+                                           dropout=dropout, decay=decay))
     data = data or make_data(task.name)
     if data.task != task.name:
         raise RnnvizError(f"These data are for the {data.task!r} task, not {task.name!r}.")
     seed_everything(seed)
     model = build_model(task.name, data.vocab, cell, emb, hidden, layers, bidirectional, pooling)
     set_forget_bias(model, forget_bias)
+    if tied:     # one matrix reads words in and scores them out: start it small, as the head's own
+        nn.init.uniform_(model.embedding.weight, -TIED_INIT, TIED_INIT)
+        model.fc.weight = model.embedding.weight
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
     order = torch.Generator().manual_seed(seed)
     tensors, history, stopped, valid = data.tensors("train"), [], False, 0.0
     n = len(tensors["lengths"])
+    sampler = _unigram_sampler(tensors, len(data.vocab), sampled, order) if sampled else None
+    pick = _bucketed(tensors["lengths"], order) if isinstance(task, CorpusTask) else \
+        (lambda size: torch.randint(n, (size,), generator=order))
+    kept = None                                       # (valid loss, step, weights) of a corpus model
     start = time.perf_counter()
     for step in range(1, steps + 1):
         if should_stop is not None and should_stop():
             stopped = True
             break
-        rows = _batch(tensors, torch.randint(n, (batch,), generator=order))
-        logits = model(rows["ids"], rows["lengths"])
-        loss = _loss(model, logits, rows)
+        if decay:
+            for group in optimiser.param_groups:
+                group["lr"] = lr * 0.5 * (1 + np.cos(np.pi * (step - 1) / steps))
+        rows = _batch(tensors, pick(batch))
+        loss, right, count = _step_loss(model, rows, corpus=isinstance(task, CorpusTask), sampler=sampler,
+                                        dropout=dropout)
         optimiser.zero_grad()
         loss.backward()
         norm = nn.utils.clip_grad_norm_(model.parameters(), clip if clip > 0 else float("inf"))
         optimiser.step()
-        right, count = _count(*_predictions(model, logits.detach(), rows))
         record = {"step": step, "loss": float(loss.detach()), "accuracy": right / max(count, 1),
                   "grad_norm": float(norm)}
         if step % EVAL_EVERY == 0 or step == steps:
-            valid = record["valid_accuracy"] = accuracy(model, data.tensors("valid"))
+            record.update(_valid_record(model, task, data))
+            valid = record["valid_accuracy"]
+            if "valid_loss" in record and (kept is None or record["valid_loss"] < kept[0]):
+                kept = (record["valid_loss"], step, valid, {k: v.clone() for k, v in model.state_dict().items()})
         history.append(record)
         if progress is not None:
             progress(step, steps, record)
@@ -179,10 +209,15 @@ def train(task_name: str, cell: str, *, seed: int = 0, emb: int = 16, hidden: in
         if target is not None and "valid_accuracy" in record and valid >= target:
             break
     seconds = time.perf_counter() - start
-    if not history or "valid_accuracy" not in history[-1]:
-        valid = accuracy(model, data.tensors("valid"))
-    return TrainResult(model, history, seconds, evaluate(model, task, data.test), seed,
-                       len(history), stopped, valid)
+    if kept is not None and kept[1] != len(history):
+        model.load_state_dict(kept[3])
+        valid = kept[2]
+    elif not history or "valid_accuracy" not in history[-1]:
+        valid = _valid_record(model, task, data)["valid_accuracy"]
+    metrics = next_token_scores(model, data.tensors("test")) if isinstance(task, CorpusTask) \
+        else evaluate(model, task, data.test)
+    return TrainResult(model, history, seconds, metrics, seed, len(history), stopped, valid,
+                       kept[1] if kept else None)
 
 
 def train_seeds(task_name: str, cell: str, seeds, *, score: Callable[[TrainResult], tuple] | None = None,
@@ -222,10 +257,31 @@ def _check_options(task, cell, steps, o: dict) -> None:
     kind = CELL_KINDS.get(cell)
     if o["forget_bias"] and not (kind and kind.forget_gate):
         problems.append(f"a forget bias needs a cell with a forget gate ({', '.join(forget_gate_cells())})")
+    if o["tied"] and not (task.head_kind.next_word and o["emb"] == o["hidden"] * (2 if o["bidirectional"] else 1)):
+        problems.append("a tied head needs a next-word task and emb equal to the hidden units")
+    if not (isinstance(o["sampled"], int) and 0 <= o["sampled"] <= 1_000_000):
+        problems.append("sampled must be a whole number of words, 0 (the whole vocabulary) or more")
+    elif o["sampled"] and not task.head_kind.next_word:
+        problems.append("a sampled softmax needs a next-word task")
+    dropout_ok = isinstance(o["dropout"], (int, float)) and 0 <= o["dropout"] < 1
+    if not dropout_ok or (o["dropout"] and not task.head_kind.next_word):
+        problems.append("dropout must be from 0 to below 1, and only for a next-word task")
     if o["target"] is not None and not (isinstance(o["target"], (int, float)) and 0 < o["target"] <= 1):
         problems.append("target must be an accuracy above 0 and at most 1")
     if problems:
         raise RnnvizError("Cannot train: " + "; ".join(problems) + ".")
+
+
+def _bucketed(lengths: torch.Tensor, order: torch.Generator) -> Callable[[int], torch.Tensor]:
+    """Batches of items of about one length: `size` neighbours in length order from a random place.
+    A corpus's items run from 2 to 240 tokens; a random batch would wait for its longest item at
+    every step, a bucketed one reads about as many steps as its items have (a few times faster)."""
+    by_length = torch.argsort(lengths, stable=True)
+
+    def pick(size: int) -> torch.Tensor:
+        first = int(torch.randint(max(len(by_length) - size, 0) + 1, (1,), generator=order))
+        return by_length[first:first + size]
+    return pick
 
 
 def _batch(tensors: dict, rows: torch.Tensor) -> dict:
@@ -235,25 +291,109 @@ def _batch(tensors: dict, rows: torch.Tensor) -> dict:
     return picked
 
 
-def _loss(model: Model, logits: torch.Tensor, rows: dict) -> torch.Tensor:
-    if model.spec.head_kind.next_word:    # predict token t+1 after token t, never past the end
-        nxt = rows["ids"][:, 1:].clone()                                      # [B, T-1]
-        nxt[torch.arange(nxt.shape[1]) >= (rows["lengths"] - 1).unsqueeze(1)] = -100
-        return nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), nxt.reshape(-1),
-                                           ignore_index=-100)
-    return nn.functional.cross_entropy(logits, rows["label"])
+def _step_loss(model: Model, rows: dict, corpus: bool, sampler=None,
+               dropout: float = 0.0) -> tuple[torch.Tensor, int, int]:
+    """(mean loss, right, scored) of one batch. A language model predicts token t+1 after token t,
+    never past the end: its head runs only where a next token exists (N of them), so padding costs
+    nothing. Scored: the grammar's checks, or for a corpus every next token (top-1)."""
+    if not model.spec.head_kind.next_word:
+        logits = model(rows["ids"], rows["lengths"])
+        return (nn.functional.cross_entropy(logits, rows["label"]),
+                *_count(logits.detach().argmax(1, keepdim=True), rows["label"].unsqueeze(1)))
+    out, _ = model.states(rows["ids"], rows["lengths"], dropout)             # [B, T, H]
+    where = _has_next(rows)                                                  # [B, T-1]
+    expected = rows["ids"][:, 1:][where]                                     # [N]
+    if sampler is not None:
+        loss, right = sampled_softmax(model.fc, out[:, :-1][where], expected, *sampler())
+        return loss, right, int(expected.numel())
+    logits = model.fc(out[:, :-1][where])                                    # [N, V]
+    loss = nn.functional.cross_entropy(logits, expected)
+    if corpus:
+        return loss, int((logits.detach().argmax(1) == expected).sum()), int(expected.numel())
+    return loss, *_count(_check_choices(model, out.detach(), rows), rows["expected"])
 
 
-def _predictions(model: Model, logits: torch.Tensor, rows: dict) -> tuple[torch.Tensor, torch.Tensor]:
+def _check_choices(model: Model, out: torch.Tensor, rows: dict) -> torch.Tensor:
+    """[B, K]: what a language model chooses at each check (Check.among), from the top layer's
+    outputs `out` [B, T, H]: the head runs only at the checks' positions."""
+    pos = rows["pos"].clamp(min=0)
+    with torch.no_grad():
+        at_checks = model.fc(out.gather(1, pos.unsqueeze(2).expand(-1, -1, out.shape[2])))   # [B, K, V]
+    return torch.from_numpy(choose(at_checks.numpy(), rows["alternatives"].numpy()))
+
+
+def sampled_softmax(fc: nn.Linear, h: torch.Tensor, y: torch.Tensor, negatives: torch.Tensor,
+                    log_q: torch.Tensor) -> tuple[torch.Tensor, int]:
+    """Sampled softmax (Jean et al. 2015): the next token y against K sampled words instead of all V.
+
+    For each row, z_y = W_y · h + b_y and z_k = W_k · h + b_k for the K negatives, each corrected by
+    the log of how often it is sampled: z - log(K q), so the sampled loss is an estimate of the full
+    one; a negative equal to y is removed (-inf). Loss = -log softmax([z_y, z_1 … z_K])[0].
+    h [N, H], y [N], negatives [K], log_q [V] -> (mean loss, rows where z_y beats every negative)."""
+    k = negatives.numel()
+    true = (fc.weight[y] * h).sum(1) + fc.bias[y] - log_q[y] - np.log(k)                   # [N]
+    other = h @ fc.weight[negatives].T + fc.bias[negatives] - log_q[negatives] - np.log(k)  # [N, K]
+    other = other.masked_fill(negatives.unsqueeze(0) == y.unsqueeze(1), float("-inf"))
+    logits = torch.cat([true.unsqueeze(1), other], 1)                                      # [N, 1+K]
+    loss = nn.functional.cross_entropy(logits, torch.zeros_like(y))
+    return loss, int((logits.detach().argmax(1) == 0).sum())
+
+
+def _unigram_sampler(tensors: dict, size: int, k: int, order: torch.Generator):
+    """K distinct words per step, drawn by the training part's counts to the power 0.75 (Mikolov et
+    al. 2013), with log q: the log of each word's chance to be among them (approximately K·p)."""
+    ids = tensors["ids"][torch.arange(tensors["ids"].shape[1]) < tensors["lengths"].unsqueeze(1)]
+    p = torch.bincount(ids, minlength=size).double().pow(0.75)
+    p /= p.sum()
+    log_q = torch.log1p(-torch.exp(k * torch.log1p(-p.clamp(max=1 - 1e-12)))).float() - float(np.log(k))
+
+    def draw() -> tuple[torch.Tensor, torch.Tensor]:
+        return torch.multinomial(p, k, replacement=False, generator=order), log_q
+    return draw
+
+
+def _has_next(rows: dict) -> torch.Tensor:
+    """[B, T-1]: True at every token that has a next token in its sentence."""
+    width = rows["ids"].shape[1] - 1
+    return torch.arange(width) < (rows["lengths"] - 1).unsqueeze(1)
+
+
+def next_token_scores(model: Model, tensors: dict, chunk: int = 256) -> dict:
+    """A language model on a corpus part: mean cross-entropy of the next token (nats per token;
+    the first token of each item has no context and is not scored), its perplexity and its top-1
+    accuracy. Unknown words count as the <unk> token, which the model predicts like any word."""
+    total, right, count = 0.0, 0, 0
+    with torch.no_grad():
+        for start in range(0, len(tensors["lengths"]), chunk):
+            rows = _batch(tensors, torch.arange(start, min(start + chunk, len(tensors["lengths"]))))
+            out, _ = model.states(rows["ids"], rows["lengths"])
+            where = _has_next(rows)
+            logits, expected = model.fc(out[:, :-1][where]), rows["ids"][:, 1:][where]
+            total += float(nn.functional.cross_entropy(logits, expected, reduction="sum"))
+            right += int((logits.argmax(1) == expected).sum())
+            count += int(expected.numel())
+    mean = total / max(count, 1)
+    return {"cross_entropy": mean, "perplexity": float(np.exp(mean)), "bits": mean / np.log(2),
+            "accuracy": right / max(count, 1), "count": count}
+
+
+def _valid_record(model: Model, task, data: Data) -> dict:
+    """valid_accuracy (checks or labels; a corpus's next tokens), and a corpus's valid_loss."""
+    if not isinstance(task, CorpusTask):
+        return {"valid_accuracy": accuracy(model, data.tensors("valid"))}
+    scores = next_token_scores(model, data.tensors("valid"))
+    return {"valid_accuracy": scores["accuracy"], "valid_loss": scores["cross_entropy"]}
+
+
+def _predictions(model: Model, rows: dict) -> tuple[torch.Tensor, torch.Tensor]:
     """(predicted, expected) at every scored place: [B, K] checks for a language model, [B, 1] labels.
 
     A check predicts the alternative with the highest logit (= probability); without
     alternatives (Check.among), the word with the highest logit in the whole vocabulary."""
     if model.spec.head_kind.next_word:
-        pos = rows["pos"].clamp(min=0)
-        picked = logits.gather(1, pos.unsqueeze(2).expand(-1, -1, logits.shape[2]))   # [B, K, V]
-        return torch.from_numpy(choose(picked.numpy(), rows["alternatives"].numpy())), rows["expected"]
-    return logits.argmax(1, keepdim=True), rows["label"].unsqueeze(1)
+        out, _ = model.states(rows["ids"], rows["lengths"])
+        return _check_choices(model, out, rows), rows["expected"]
+    return model(rows["ids"], rows["lengths"]).argmax(1, keepdim=True), rows["label"].unsqueeze(1)
 
 
 def _count(predicted: torch.Tensor, expected: torch.Tensor) -> tuple[int, int]:
@@ -268,8 +408,14 @@ def _predict(model: Model, tensors: dict, chunk: int = 500) -> tuple[torch.Tenso
     with torch.no_grad():
         for start in range(0, len(tensors["lengths"]), chunk):
             rows = _batch(tensors, torch.arange(start, min(start + chunk, len(tensors["lengths"]))))
-            outs.append(_predictions(model, model(rows["ids"], rows["lengths"]), rows))
+            outs.append(_predictions(model, rows))
     return torch.cat([o[0] for o in outs]), torch.cat([o[1] for o in outs])
+
+
+def check_predictions(model: Model, examples: list[Example]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(predicted, expected) output ids [N, K] at every check of every example (-1: no check there),
+    or [N, 1] labels for a classifier."""
+    return _predict(model, encode(model.vocab, examples, model.spec.labels))
 
 
 def accuracy(model: Model, tensors: dict) -> float:
@@ -283,7 +429,7 @@ def evaluate(model: Model, task, examples: list[Example]) -> dict:
     with the story's per kind (verb, pronoun, mood), sentiment's with and without negation, and
     by distance (story: the pronoun, whose memory spans the distance; recall: the colour)."""
     task = get_task(task) if isinstance(task, str) else task
-    predicted, expected = _predict(model, encode(model.vocab, examples, model.spec.labels))
+    predicted, expected = check_predictions(model, examples)
     right, scored = predicted == expected, expected >= 0                      # [N, K]
     metrics = {"accuracy": _mean(right[scored]), "count": int(scored.sum())}
     if task.head_kind.next_word:

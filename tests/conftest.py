@@ -32,7 +32,8 @@ def pytest_collection_modifyitems(items):
 
 # The models the pages and the app/browser tests name. Missing ones fail those tests, never skip.
 REQUIRED_MODELS = [f"{task}-{cell}" for task in ("story", "sentiment", "recall")
-                   for cell in ("lstm", "gru", "rnn")] + ["story-lstm-2layer", "sentiment-bilstm"]
+                   for cell in ("lstm", "gru", "rnn")] + ["story-lstm-2layer", "sentiment-bilstm",
+                                                          "english-lstm", "english-char-lstm"]
 
 
 @pytest.fixture(scope="session")

@@ -32,13 +32,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..tasks import TASKS, get_task
+from ..tasks import ALL_TASKS, get_task
 from ..tasks.base import choose
 from ..text import MAX_TOKENS, tokenize
 from ..trace import Reading, read
 
 Unit = tuple[int, int, int]                  # (layer, direction, unit)
-FLAG_CONCEPTS = {name: get_task(name).flag_concepts for name in TASKS}     # task -> its flag concepts
+FLAG_CONCEPTS = {name: get_task(name).flag_concepts for name in ALL_TASKS}     # task -> its flag concepts
 CARD_KEYS = ("concept", "layer", "direction", "unit", "auroc", "d", "on", "off",
              "clamp_flip_rate", "random_flip_rate")
 MIN_POOLED_SD = 1e-6                         # a unit constant on both sides still gets a finite d
@@ -281,7 +281,8 @@ def clamp_flips(model, example, concept: str, unit: Unit, on: float, off: float,
     tokens = example.tokens[: max(p for p, _, _ in targets) + 1] if lm else example.tokens
     base = base if base is not None else read(model, tokens)
     clamped = read(model, tokens, clamp={tuple(unit): off if example.concepts.get(concept) else on})
-    return [(p, choose_one(base.logits[p], among), choose_one(clamped.logits[p], among)) for p, _, among in targets]
+    return [(p, choose_one(base.logits_at(p), among), choose_one(clamped.logits_at(p), among))
+            for p, _, among in targets]
 
 
 def random_flip_rate(model, examples, concept: str, n_units: int = 5, seed: int = 0, *,

@@ -11,10 +11,15 @@ above a prediction:
                      yellow) answers with a word that must be in the sentence; when none of its
                      classes is there, any answer, even at 99 %, is a guess from the rest
 
-and, to offer instead, the prepared sentence sharing the most known words with this one.
+and, to offer instead, the prepared sentence sharing the most known tokens with this one.
+
+A token is what the model reads: a word, or a character for a character-level model (whose
+"unknown" tokens are the characters outside its alphabet). Sentences are split with the model's
+own tokenizer (Model.tokenize), never with a fixed one.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rnnviz.text import Vocab, tokenize
@@ -64,11 +69,16 @@ def reading(trace: Trace, vocab: Vocab) -> Reading:
                    missing_key=bool(keys) and not any(word in present for word in keys))
 
 
-def nearest_sentence(tokens, vocab: Vocab, prepared: list[str]) -> str | None:
-    """The prepared sentence sharing the most words the model knows with `tokens` (the first of
-    equals, so the task's first example when nothing is shared); never the sentence itself."""
+def nearest_sentence(tokens, vocab: Vocab, prepared: list[str],
+                     tokens_of: Callable[[str], list[str]] = tokenize) -> str | None:
+    """The prepared sentence sharing the most tokens the model knows with `tokens` (the first of
+    equals, so the task's first example when nothing is shared); never the sentence itself.
+
+    `tokens_of` splits a prepared sentence as the model reads it: pass the model's own
+    `Model.tokenize` (the default, the word tokenizer, fits word-level models only)."""
     known = {tok for tok in tokens if tok in vocab}
-    others = [p for p in prepared if tokenize(p) != list(tokens)]
+    split = {p: tokens_of(p) for p in prepared}
+    others = [p for p in prepared if split[p] != list(tokens)]
     if not others:
         return None
-    return max(others, key=lambda p: len(known & set(tokenize(p))))      # max keeps the first of equals
+    return max(others, key=lambda p: len(known & set(split[p])))      # max keeps the first of equals

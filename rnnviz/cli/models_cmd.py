@@ -12,7 +12,10 @@ def run(args) -> int:
 
     for name in list_models():
         card = read_card(MODELS_DIR / f"{name}.json")
-        accuracy = card.get("metrics", {}).get("accuracy")
+        metrics = card.get("metrics", {})
+        accuracy, bits = metrics.get("accuracy"), metrics.get("bits")
         score = f"  held-out accuracy {accuracy:.3f}" if isinstance(accuracy, (int, float)) else ""
+        if isinstance(bits, (int, float)):
+            score = f"  held-out {bits:.2f} bits per token (perplexity {metrics.get('perplexity', 0):.1f})"
         print(f"{name:<20} {card.get('description', '')}{score}")
     return 0

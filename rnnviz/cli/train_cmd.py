@@ -16,10 +16,10 @@ from .. import checkpoints, recipes
 from ..analysis.flags import find_flags
 from ..errors import RnnvizError
 from ..registry import CELL_KINDS, POOLINGS
-from ..tasks import TASKS, get_task
+from ..tasks import ALL_TASKS, get_task
 from ..train import DEFAULT_STEPS, make_data, train
 
-CELLS, TASK_NAMES = "|".join(CELL_KINDS), "|".join(TASKS)
+CELLS, TASK_NAMES = "|".join(CELL_KINDS), "|".join(ALL_TASKS)
 
 
 def add_parser(subparsers):
@@ -45,6 +45,11 @@ def add_parser(subparsers):
     how.add_argument("--forget-bias", type=float, default=0.0, help="forget-gate bias at init (a cell with one)")
     how.add_argument("--pooling", default="last", help=f"what a classifier reads: {'|'.join(POOLINGS)}")
     how.add_argument("--target", type=float, help="stop once the validation accuracy reaches this")
+    how.add_argument("--tied", action="store_true", help="a next-word head that shares the embedding (emb = hidden)")
+    how.add_argument("--sampled", type=int, default=0,
+                     help="train a next-word model's loss on this many sampled words (0 = all)")
+    how.add_argument("--dropout", type=float, default=0.0, help="a next-word model's training dropout (0 = none)")
+    how.add_argument("--decay", action="store_true", help="cosine learning-rate decay from --lr to 0")
     p.add_argument("--no-flags", action="store_true", help="do not look for flag units for the card")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
@@ -66,7 +71,8 @@ def _single(args) -> int:
     task = get_task(args.task)
     settings = {"emb": args.emb, "hidden": args.hidden, "layers": args.layers, "bidirectional": args.bidirectional,
                 "steps": args.steps, "lr": args.lr, "batch": args.batch, "clip": args.clip,
-                "forget_bias": args.forget_bias, "pooling": args.pooling, "target": args.target}
+                "forget_bias": args.forget_bias, "pooling": args.pooling, "target": args.target, "tied": args.tied,
+                "sampled": args.sampled, "dropout": args.dropout, "decay": args.decay}
     if args.cell not in CELL_KINDS:
         raise RnnvizError(f"There is no cell called {args.cell!r}. Choose one of: {', '.join(CELL_KINDS)}.")
     data = make_data(task.name)
@@ -105,6 +111,9 @@ def _recipes(args, names: list[str]) -> int:
 
 
 def _summary(metrics: dict) -> str:
+    if "cross_entropy" in metrics:             # a corpus model: next-token scores
+        return (f"held-out {metrics['bits']:.3f} bits per token (perplexity {metrics['perplexity']:.1f}, "
+                f"top-1 {metrics['accuracy']:.3f})")
     parts = [f"held-out accuracy {metrics['accuracy']:.3f}"]
     parts += [f"{k} {v:.3f}" for k, v in metrics.get("by_kind", {}).items() if v is not None]
     return " ".join(parts[:1]) + (f" ({', '.join(parts[1:])})" if parts[1:] else "")

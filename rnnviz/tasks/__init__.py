@@ -16,19 +16,25 @@ from pathlib import Path
 
 from ..errors import RnnvizError
 from .base import Check, Example, Task
+from .english import CorpusTask, EnglishCharsTask, EnglishTask
 from .recall import RecallTask
 from .sentiment import SentimentTask
 from .story import StoryTask
 
-_TASKS: dict[str, Task] = {task.name: task for task in (StoryTask(), SentimentTask(), RecallTask())}
-TASKS: tuple[str, ...] = tuple(_TASKS)   # ("story", "sentiment", "recall")
-CONCEPTS: tuple[str, ...] = tuple(dict.fromkeys(c for task in _TASKS.values() for c in task.flag_concepts))
+_GRAMMARS: dict[str, Task] = {task.name: task for task in (StoryTask(), SentimentTask(), RecallTask())}
+_CORPORA: dict[str, CorpusTask] = {task.name: task for task in (EnglishTask(), EnglishCharsTask())}
+_TASKS: dict[str, Task] = {**_GRAMMARS, **_CORPORA}
+TASKS: tuple[str, ...] = tuple(_GRAMMARS)   # the synthetic grammars: ("story", "sentiment", "recall")
+CORPUS_TASKS: tuple[str, ...] = tuple(_CORPORA)   # real text: ("english", "english-chars")
+ALL_TASKS: tuple[str, ...] = TASKS + CORPUS_TASKS
+CONCEPTS: tuple[str, ...] = tuple(dict.fromkeys(c for task in _GRAMMARS.values() for c in task.flag_concepts))
 """Every flag concept of the bundled grammars, in the tasks' order: ("female", "plural", "negation")."""
 
 # Sentences that belong to no grammar: the lesson model's and the lesson ideas'.
 EXAMPLES_FILE = Path(__file__).resolve().parents[2] / "assets" / "examples.json"
 
-__all__ = ["CONCEPTS", "TASKS", "Check", "Example", "Task", "get_task", "prepared", "trigger_words"]
+__all__ = ["ALL_TASKS", "CONCEPTS", "CORPUS_TASKS", "TASKS", "Check", "CorpusTask", "Example", "Task", "get_task",
+           "prepared", "trigger_words"]
 
 
 def get_task(name: str) -> Task:
@@ -41,7 +47,7 @@ def get_task(name: str) -> Task:
 
 def trigger_words(concept: str) -> tuple[str, ...]:
     """The words that switch `concept` on in any bundled grammar, sorted; () for another concept."""
-    return tuple(sorted({word for task in _TASKS.values() for word in task.triggers.get(concept, ())}))
+    return tuple(sorted({word for task in _GRAMMARS.values() for word in task.triggers.get(concept, ())}))
 
 
 def prepared() -> dict:

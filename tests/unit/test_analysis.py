@@ -81,7 +81,8 @@ def test_cohens_d_uses_the_pooled_sd():
 
 
 def test_flag_concepts_are_the_tasks_own():
-    assert flags.FLAG_CONCEPTS == {"story": ("female", "plural", "negation"), "sentiment": ("negation",), "recall": ()}
+    assert flags.FLAG_CONCEPTS == {"story": ("female", "plural", "negation"), "sentiment": ("negation",), "recall": (),
+                                   "english": ("female", "plural", "negation"), "english-chars": ()}
     assert all(flags.FLAG_CONCEPTS[name] == get_task(name).flag_concepts for name in flags.FLAG_CONCEPTS)
 
 

@@ -159,7 +159,7 @@ def test_public_api_names():
         assert callable(getattr(rnnviz, name))
     fields = list(rnnviz.Trace.__dataclass_fields__)
     assert fields == ["tokens", "ids", "known", "hidden", "cell", "gates", "probs", "labels",
-                      "grad_hidden", "grad_cell", "connectivity", "target", "kind", "head"]
+                      "grad_hidden", "grad_cell", "connectivity", "target", "kind", "head", "tokenizer"]
 
 
 def test_raw_html_is_only_ever_a_constant_of_our_own():

@@ -1,4 +1,5 @@
-"""The bundled models: one per recipe, loadable, with complete cards whose numbers hold up.
+"""The bundled grammar models: one per recipe, loadable, with complete cards whose numbers hold up.
+(The real-English models have their own measures: tests/unit/test_real_models.py.)
 
 Every number is measured again on fresh sentences drawn with a seed the recipes never use:
 accuracies on sentences from the grammar's own distribution (as the cards' test sets are),
@@ -21,7 +22,7 @@ import rnnviz
 from rnnviz.analysis import flags as F
 from rnnviz.checkpoints import MODELS_DIR, read_card
 from rnnviz.recipes import RECIPES
-from rnnviz.tasks import get_task
+from rnnviz.tasks import TASKS, get_task
 from rnnviz.train import evaluate
 
 CARD_KEYS = {"task", "spec", "vocab", "labels", "seed", "train_seconds", "command", "metrics",
@@ -31,7 +32,7 @@ FLAG_KEYS = {"concept", "layer", "direction", "unit", "auroc", "d", "on", "off",
 PROBE_SEED = 101                  # the recipes use 7 (card flags) and 8 (choosing seeds)
 N_ACCURACY, N_FLAGS = 300, 300
 MAX_TOTAL_BYTES = 10 * 2**20
-NAMES = sorted(RECIPES)
+NAMES = sorted(name for name, recipe in RECIPES.items() if recipe.task in TASKS)
 
 
 @cache

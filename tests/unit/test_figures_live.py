@@ -10,7 +10,18 @@ from rnnviz import i18n
 from rnnviz.errors import RnnvizError
 from rnnviz.figures import prediction_figure, theme
 from rnnviz.figures.common import CELL_QUANTILE, cell_range, nice_bound
-from rnnviz.figures.live import colour_scale, live_view, view_figure
+from rnnviz.figures.live import (
+    TOP_UNITS,
+    _fingerprint,
+    choose_units,
+    colour_scale,
+    grid_values,
+    live_view,
+    shown_units,
+    slim,
+    view_figure,
+    with_flags,
+)
 from tests.unit.figkit import make_trace
 
 SENTENCE = "alice says the movie was not good . she is sad ."
@@ -176,3 +187,106 @@ def test_the_plotly_prediction_shows_the_browsers_words(story, step):
     bars = prediction_figure(story, step).data[0]
     assert list(bars.y) == [w for w, _ in view["prediction"]["top"][step]]
     np.testing.assert_allclose(bars.x, [p for _, p in view["prediction"]["top"][step]], atol=5.1e-5)
+
+
+# ---- many units: the top TOP_UNITS of an order, every unit on request --------------------------
+
+def _wide(units=128, seed=5):
+    return make_trace("lstm", T=9, H=units, C=6, head="lm", seed=seed)
+
+
+def _by_size(h) -> list[int]:
+    size = [sum(abs(float(row[j])) for row in h) / len(h) for j in range(h.shape[1])]
+    return sorted(range(h.shape[1]), key=lambda j: (-size[j], j))
+
+
+@pytest.mark.parametrize("units", [128, 256])
+def test_a_wide_model_shows_its_32_most_active_units_by_default(units):
+    trace = _wide(units)
+    view = json.loads(json.dumps(live_view(trace, 2)))
+    block = view["units"]
+    assert block["count"] == units and block["top"] == TOP_UNITS == 32 and block["choose"]
+    assert view["unitChoice"] == {"order": "activity", "all": False}
+    assert block["orders"]["activity"] == _by_size(trace.hidden[0, 0])
+    assert shown_units(view) == _by_size(trace.hidden[0, 0])[:32]
+    hidden = grid_values(view["hidden"]["values"])
+    assert hidden.shape == (9, units), "every unit travels: “all units” needs no server"
+    np.testing.assert_allclose(hidden, trace.hidden[0, 0], atol=5.1e-5)
+    assert isinstance(view["hidden"]["values"], dict), "packed: a rerun re-sends it cheaply"
+    for gate in view["gates"]:
+        np.testing.assert_allclose(grid_values(gate["values"]), trace.gates[gate["name"]][0, 0], atol=5.1e-5)
+    np.testing.assert_allclose(grid_values(view["cellState"]["values"]), trace.cell[0, 0], atol=5.1e-5)
+    assert block["words"]["all"] == i18n.t("live.all_units", count=units)
+
+
+def test_a_32_unit_model_keeps_its_units_in_order_and_no_choice(story):
+    view = live_view(story)
+    assert not view["units"]["choose"] and view["unitChoice"]["order"] == "natural"
+    assert shown_units(choose_units(view, "activity", True)) == list(range(32)), "nothing to choose"
+
+
+def test_the_student_chooses_the_order_and_all_units_without_a_new_view():
+    view = live_view(_wide())
+    first = _fingerprint(view)
+    assert first == view["id"]
+    assert shown_units(choose_units(view, "natural")) == list(range(32))
+    assert shown_units(choose_units(view, all_units=True)) == list(range(128))
+    assert shown_units(choose_units(view, "made up")) == list(range(128)), "an unknown order keeps the current"
+    assert _fingerprint(view) == first, "a choice of units never redraws the browser's view"
+
+
+def test_the_cards_flags_lead_the_flags_order_with_their_names():
+    trace = _wide()
+    flags = [{"concept": "female", "unit": 40, "auroc": 0.9}, {"concept": "plural", "unit": 7, "auroc": 0.99},
+             {"concept": "elsewhere", "unit": 1, "direction": 1, "auroc": 1.0}]
+    view = with_flags(live_view(trace), flags, str.upper)
+    assert view["units"]["flagged"] == [[7, "PLURAL"], [40, "FEMALE"]]
+    rest = [j for j in _by_size(trace.hidden[0, 0]) if j not in (7, 40)]
+    assert view["units"]["orders"]["flags"] == [7, 40, *rest]
+    assert shown_units(choose_units(view, "flags"))[:3] == [7, 40, rest[0]]
+    assert "flags" not in with_flags(live_view(trace), flags[2:], str)["units"]["orders"]
+
+
+@pytest.mark.parametrize("order, every", [("activity", False), ("natural", False), ("activity", True)])
+def test_the_plotly_copies_show_the_browsers_rows_with_their_unit_numbers(order, every):
+    trace = _wide()
+    view = choose_units(live_view(trace, 4), order, every)
+    units = shown_units(view)
+    for part, state in (("hidden", view["hidden"]), ("cell", view["cellState"])):
+        fig = view_figure(trace, view, part, 4)
+        heat = next(t for t in fig.data if t.type == "heatmap")
+        np.testing.assert_array_equal(np.asarray(heat.z), grid_values(state["values"])[:, units].T)
+        if units != list(range(len(units))):
+            assert list(fig.layout.yaxis.ticktext) == [str(u) for u in units], "rows name their units"
+        hover = next(t for t in fig.data if t.type == "scatter")
+        rows = np.asarray(hover.y).astype(int)
+        assert np.asarray(hover.customdata)[:, 0].astype(int).tolist() == [units[r] for r in rows]
+        assert "%{y}" not in hover.hovertemplate or units == list(range(len(units)))
+    strips = [t for t in view_figure(trace, view, "strips", 4).data if t.type == "heatmap"]
+    np.testing.assert_array_equal(np.asarray(strips[-1].z)[0], grid_values(view["hidden"]["values"])[4, units])
+    assert np.asarray(strips[-1].customdata)[0].tolist() == units
+
+
+def test_the_panels_heatmap_of_a_wide_model_carries_its_orders_and_a_narrow_one_none(story):
+    from rnnviz.figures.panels import compare_payload, hidden_panel
+    trace = _wide(256)
+    panel = hidden_panel(trace)
+    assert panel["units"]["orders"]["activity"] == _by_size(trace.hidden[0, 0])
+    assert panel["units"]["top"] == 32 and panel["units"]["count"] == 256
+    assert np.asarray(panel["values"]).shape == (9, 256)
+    assert "units" not in hidden_panel(story)
+    wide = compare_payload({"wide": trace})
+    heat = wide["rows"][0]["columns"][0]["panels"][0]
+    assert heat["kind"] == "heatmap" and heat["units"]["choose"]
+    assert wide["wide"] and not compare_payload({"story": story})["wide"], "only a wide view leaves its numbers out"
+    assert "rows" not in slim(wide) and slim(wide)["id"] == wide["id"]
+
+
+def test_a_slim_copy_keeps_the_view_but_not_its_numbers():
+    """Reruns re-send the view; a browser that holds its numbers only needs the step."""
+    view = live_view(_wide(256), 3)
+    thin = slim(view)
+    assert thin["slim"] and thin["id"] == view["id"] and thin["step"] == 3
+    assert not {"hidden", "cellState", "gates", "prediction", "units"} & set(thin)
+    assert len(json.dumps(thin)) * 20 < len(json.dumps(view)), "9 tokens already; 200 characters: 1.6 MB → 4 kB"
+    assert "slim" not in view and view["hidden"]["values"], "the page's own payload keeps everything"

@@ -75,3 +75,52 @@ def test_the_nearest_sentence_is_never_the_sentence_itself(prepared):
     assert nearest_sentence(tokenize(first), m.vocab, prepared["story"]) in rest
     assert nearest_sentence(tokenize(first), m.vocab, [first]) is None
     assert nearest_sentence(tokenize(first), m.vocab, []) is None
+
+
+# ---- a character-level model: its tokens are characters, its unknown ones outside the alphabet ----
+
+def char_model():
+    """An untrained character-level next-token model over the corpus task's alphabet (only its
+    tokenizer and vocabulary matter here)."""
+    from rnnviz.model import Model, ModelSpec
+    from rnnviz.tasks.english import ALPHABET
+    from rnnviz.text import PAD, UNK, Vocab
+    vocab = Vocab([PAD, UNK, *ALPHABET])
+    spec = ModelSpec("lstm", len(vocab), 4, 4, head="lm", tokenizer="chars")
+    return Model(spec, vocab).eval()
+
+
+def test_a_character_model_reads_characters_and_counts_only_those_outside_its_alphabet():
+    m = char_model()
+    text = "Café au lait, naïve!"
+    found = reading(rnnviz.trace(m, text), m.vocab)
+    chars = m.tokenize(text)
+    outside = [c for c in chars if c not in m.vocab]
+    assert found.tokens == len(chars) != len(tokenize(text))
+    assert found.unknown == len(outside) and sorted(outside) == ["é", "ï"]
+    assert found.readable, "two unknown characters in twenty do not make a sentence unreadable"
+    assert reading(rnnviz.trace(m, EVERYDAY), m.vocab).unknown == 0, "no plain English letter is unknown"
+
+
+def test_a_mostly_foreign_text_is_unreadable_to_a_character_model():
+    m = char_model()
+    text = "Ελληνικά γράμματα"          # Greek: every letter outside the ASCII alphabet
+    found = reading(rnnviz.trace(m, text), m.vocab)
+    assert found.unknown == sum(c not in m.vocab for c in m.tokenize(text)) == len(m.tokenize(text)) - 1
+    assert found.mostly_unknown and not found.readable
+
+
+def test_the_nearest_sentence_splits_the_prepared_ones_with_the_models_tokenizer(prepared):
+    m = char_model()
+    sentences = prepared["english-chars"]
+    typed = "A friend in need"
+    tokens = m.tokenize(typed)
+    nearest = nearest_sentence(tokens, m.vocab, sentences, tokens_of=m.tokenize)
+    shared = [len(set(tokens) & set(m.tokenize(s))) for s in sentences]
+    assert nearest == sentences[shared.index(max(shared))]
+    first = sentences[0]
+    assert nearest_sentence(m.tokenize(first), m.vocab, sentences, tokens_of=m.tokenize) != first
+    assert nearest_sentence(m.tokenize(first), m.vocab, [first], tokens_of=m.tokenize) is None, \
+        "the sentence itself, split into characters, is never offered"
+    assert nearest_sentence(m.tokenize(first), m.vocab, [first]) == first, \
+        "split into words it would not be recognised as itself: the tokenizer matters"

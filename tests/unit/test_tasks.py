@@ -9,7 +9,18 @@ import pytest
 
 import rnnviz.tasks
 from rnnviz.errors import RnnvizError
-from rnnviz.tasks import CONCEPTS, TASKS, Example, get_task, prepared, recall, sentiment, story, trigger_words
+from rnnviz.tasks import (
+    ALL_TASKS,
+    CONCEPTS,
+    TASKS,
+    Example,
+    get_task,
+    prepared,
+    recall,
+    sentiment,
+    story,
+    trigger_words,
+)
 from rnnviz.text import Vocab, tokenize
 
 N = 2000
@@ -126,11 +137,11 @@ def test_prepared_sentences_come_from_the_tasks_so_they_cannot_drift():
     import json
     data = prepared()
     assert list(data) == ["tasks", "ideas"]
-    assert list(data["tasks"]) == [*TASKS, "lesson"]
-    for name in TASKS:
+    assert list(data["tasks"]) == [*ALL_TASKS, "lesson"]
+    for name in ALL_TASKS:
         assert data["tasks"][name] == get_task(name).examples()
     stored = json.loads(rnnviz.tasks.EXAMPLES_FILE.read_text(encoding="utf-8"))
-    assert not set(stored["tasks"]) & set(TASKS), "a grammar's sentences belong in its examples()"
+    assert not set(stored["tasks"]) & set(ALL_TASKS), "a task's sentences belong in its examples()"
     assert data["ideas"] == stored["ideas"] and data["tasks"]["lesson"] == stored["tasks"]["lesson"]
     assert {"order", "unrolling", "negation", "vanishing", "flags", "gru", "bidirectional", "multilayer"} == \
         set(data["ideas"])
