@@ -3,6 +3,7 @@
     python tools/browser_timing.py                 # starts `streamlit run app.py` on a free port
     python tools/browser_timing.py --url http://127.0.0.1:8501 --repeats 50 --json
     python tools/browser_timing.py --pages compare deep --repeats 10
+    python tools/browser_timing.py --pages step_through --model english-char-lstm --text "…200 characters…"
 
 For every cursor page (Step through, Cell anatomy, RNN vs LSTM vs GRU, Deeper networks: each
 steps in the browser, rnnviz/ui/live), over --repeats runs (default 20):
@@ -20,8 +21,10 @@ run in the same session (minutes on this machine): it is not timed here; its pan
 drawers, so its steps cost what the others' do.
 
 Uses /usr/bin/chromium (or --chromium); never `playwright install`. A script, not a test: it
-prints numbers, and exits 1 only if it could not measure. Set RNNVIZ_MODELS_DIR to time the app
-with other models (the server started here inherits the environment).
+prints numbers, and exits 1 only if it could not measure. --model opens the pages with that model
+(a big one: english-char-lstm's 256 units) and --text steps through that sentence (tokens as the
+model reads them: characters for a character model). Set RNNVIZ_MODELS_DIR to time the app with
+other models (the server started here inherits the environment).
 """
 from __future__ import annotations
 
@@ -111,30 +114,42 @@ def sentences():
         yield f"{name} {verb} the {thing} was {word} ."
 
 
+MODEL = {"name": None}       # --model: the pages open with it (None: the app's default model)
+
+
 def tokens_of(text: str) -> list[str]:
-    """The tokens as the model reads them."""
+    """The tokens as the model reads them (its own tokenizer: words, or characters)."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    if MODEL["name"]:
+        import rnnviz
+        return rnnviz.load_model(MODEL["name"]).tokenize(text)[:rnnviz.text.MAX_TOKENS]
     from rnnviz.text import tokenize
     return tokenize(text)
 
 
+def page_link(url: str, where: str, text: str) -> str:
+    model = f"&model={quote(MODEL['name'])}" if MODEL["name"] else ""
+    return f"{url}/{where}?text={quote(text)}{model}"
+
+
 def open_view(context, url: str, where: str, text: str = SENTENCE):
     page = context.new_page()
-    page.goto(f"{url}/{where}?text={quote(text)}")
+    page.goto(page_link(url, where, text))
     page.wait_for_function(JS_VIEW_SHOWS, arg=tokens_of(text), timeout=120_000)
     page.locator("h1").first.click()                      # focus the page, not an input
     return page
 
 
-def time_steps(browser, url: str, where: str, repeats: int, click: bool) -> tuple[list[float], list[float]]:
+def time_steps(browser, url: str, where: str, repeats: int, click: bool,
+               text: str = SENTENCE) -> tuple[list[float], list[float]]:
     """(press → the view shows the step, press → the server has it: the URL says step=…). The
     cursor walks to the last token and back (→ at the last one would not move)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = open_view(context, url, where)
-    last = len(tokens_of(SENTENCE)) - 1
+    page = open_view(context, url, where, text)
+    last = len(tokens_of(text)) - 1
     buttons = page.locator(".live button.step")
     moved, synced, forward = [], [], True
     for _ in range(repeats):
@@ -180,7 +195,7 @@ def time_sessions(browser, url: str, repeats: int) -> list[float]:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         start = time.perf_counter()
-        page.goto(f"{url}/step_through?text={quote(SENTENCE)}", wait_until="commit")
+        page.goto(page_link(url, "step_through", SENTENCE), wait_until="commit")
         page.wait_for_function(f"() => ({JS_STEP})() !== null", timeout=120_000)
         results.append((time.perf_counter() - start) * 1000)
         context.close()
@@ -220,16 +235,19 @@ def table(results: dict) -> str:
 
 
 def measure(browser, url: str, args) -> dict:
-    """Every timing, keyed "page:measure"."""
+    """Every timing asked for (--measures), keyed "page:measure"."""
     time_sessions(browser, url, 2)                        # warm: imports, models, first traces
     results, texts = {}, sentences()
     for where in args.pages:
-        moved, synced = time_steps(browser, url, where, args.repeats, args.click)
-        results[f"{where}:step"] = summary("step", moved)
-        results[f"{where}:sync"] = summary("sync", synced)
-        results[f"{where}:sentence"] = summary("sentence", time_sentences(browser, url, where, args.repeats, texts))
+        if "step" in args.measures:
+            moved, synced = time_steps(browser, url, where, args.repeats, args.click, args.text)
+            results[f"{where}:step"] = summary("step", moved)
+            results[f"{where}:sync"] = summary("sync", synced)
+        if "sentence" in args.measures:
+            results[f"{where}:sentence"] = summary("sentence", time_sentences(browser, url, where, args.repeats, texts))
         print(table({k: v for k, v in results.items() if k.startswith(where)}), file=sys.stderr)   # as it goes
-    results["step_through:session"] = summary("session", time_sessions(browser, url, args.repeats))
+    if "session" in args.measures:
+        results["step_through:session"] = summary("session", time_sessions(browser, url, args.repeats))
     return results
 
 
@@ -241,7 +259,12 @@ def main(argv=None) -> int:
     parser.add_argument("--click", action="store_true", help="click “Next →” instead of pressing →")
     parser.add_argument("--chromium", default=os.environ.get("RNNVIZ_CHROMIUM", "/usr/bin/chromium"))
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--model", help="open the pages with this model (default: the app's own default)")
+    parser.add_argument("--text", default=SENTENCE, help="the sentence to step through")
+    parser.add_argument("--measures", nargs="+", choices=("step", "sentence", "session"),
+                        default=["step", "sentence", "session"], help="what to time (default: all)")
     args = parser.parse_args(argv)
+    MODEL["name"] = args.model
     if not Path(args.chromium).is_file():
         sys.exit(f"no chromium at {args.chromium}: apt-get install chromium (never `playwright install`)")
 
@@ -260,7 +283,8 @@ def main(argv=None) -> int:
         if process is not None:
             process.terminate()
             process.wait(timeout=10)
-    print(json.dumps({"url": url, "repeats": args.repeats, "results": results}, indent=1)
+    print(json.dumps({"url": url, "repeats": args.repeats, "model": args.model, "tokens": len(tokens_of(args.text)),
+                      "results": results}, indent=1)
           if args.json else table(results))
     return 0
 

@@ -10,7 +10,7 @@ from rnnviz.figures.anatomy_panel import anatomy_panel
 from rnnviz.figures.common import slice_name
 from rnnviz.figures.panels import panels_payload, positions_of
 from rnnviz.i18n import known, t
-from rnnviz.ui import controls, keys, live, loaders, share
+from rnnviz.ui import controls, keys, live, loaders, share, tokens
 from rnnviz.ui.stepper import chart
 
 
@@ -70,7 +70,7 @@ def at_cursor(trace, layer: int, direction: int) -> None:
 
 if text:
     trace = loaders.get_trace(name, text)
-    controls.token_chips(trace, model.vocab)
+    tokens.token_chips(trace, name)
     explain(model.spec.cell_kind)
     layer, direction = where(model.spec)
     notes = slice_notes(layer, direction)

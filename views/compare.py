@@ -73,8 +73,7 @@ def gates_section():
         st.plotly_chart(saturation_figure(sat, kind, unit, scale=size),
                         key=keys.SATURATION_CLICK, theme=None, on_select="rerun", selection_mode="points",
                         config=chart_config(keys.SATURATION_CLICK))
-        pool = "sentence" if pick in loaders.session_models() else "probe"
-        st.caption(t(f"compare.counted_{pool}"))
+        st.caption(t(f"compare.counted_{loaders.saturation_pool(pick)}"))
     with right:
         chart(unit_gate_figure(loaders.get_trace(pick, text), *unit, scale=size), "saturation_unit")
         st.caption(t("compare.bands"))

@@ -10,7 +10,7 @@ from rnnviz.figures import gate_strips_figure
 from rnnviz.figures.deep import concat_figure, layers_figure
 from rnnviz.figures.panels import deep_payload
 from rnnviz.i18n import t
-from rnnviz.ui import controls, keys, live, loaders, share
+from rnnviz.ui import controls, keys, live, loaders, share, tokens
 from rnnviz.ui.stepper import chart
 
 DEEP_MODELS = {"sentiment-bilstm": "deep.kind.directions", "story-lstm-2layer": "deep.kind.layers"}  # -> catalogue key
@@ -66,5 +66,5 @@ def as_figures(trace, step: int) -> None:
 name, text, size = controls.page_top(t("deep.title"), t("deep.caption"), more=what_is_deep)
 spec = loaders.get_model(name).spec
 if text:
-    controls.token_chips(loaders.get_trace(name, text), loaders.get_model(name).vocab)
+    tokens.token_chips(loaders.get_trace(name, text), name)
     at_cursor()

@@ -1,7 +1,7 @@
 """Flags: find the units that switch on with a concept, compare minimal pairs, switch one off."""
 import streamlit as st
 
-from rnnviz.analysis import lab
+from rnnviz.analysis import char_cells, lab
 from rnnviz.analysis.flags import FLAG_CONCEPTS
 from rnnviz.figures import flags as figs
 from rnnviz.figures import theme
@@ -22,12 +22,10 @@ def gates_caption(cell: str, triggered: bool, backward: bool) -> str:
     return " ".join(parts + [t("flags.real_networks")])
 
 
-name, text, size = controls.page_top(t("flags.title"), t("flags.intro"))
-spec, card, task = loaders.get_model(name).spec, loaders.card(name), controls.task_of(name)
-if text:
-    units.read_link(spec)                     # a unit the link asks for, checked once a sentence is read
-    controls.show_notices()
-    trace = loaders.get_trace(name, text)
+def find_flag(name: str, text: str, trace, size: float):
+    """Section 1 for a word model: the concept, its ranked units, the words coloured by the
+    picked unit. Returns (concept, word, unit, ranking, contrast rows, trigger position)."""
+    spec, card, task = loaders.get_model(name).spec, loaders.card(name), controls.task_of(name)
     st.header(t("flags.find_header"), divider="gray")
     state = trace.cell_kind.flag_state
     st.markdown(t("flags.find_intro", state=theme.state_label(state)))
@@ -48,6 +46,20 @@ if text:
         with right:
             best = list(dict.fromkeys([unit] + [s.key for s in ranking[:4]]))
             units.clickable(figs.flag_lines_figure(trace, best, mark, selected=unit, scale=size), keys.FLAG_LINES, spec)
+    return concept, word, unit, ranking, rows, mark
+
+
+name, text, size = controls.page_top(t("flags.title"), t("flags.intro"))
+spec, task = loaders.get_model(name).spec, controls.task_of(name)
+if text:
+    units.read_link(spec)                     # a unit the link asks for, checked once a sentence is read
+    controls.show_notices()
+    trace = loaders.get_trace(name, text)
+    if char_cells.reads_characters(spec):       # no words to flag: the cells that track quotes and words
+        unit, ranking = flag_views.character_cells(name, text, size)
+        concept, word, rows, mark = units.WORD_CHOICE, None, [], None
+    else:
+        concept, word, unit, ranking, rows, mark = find_flag(name, text, trace, size)
     st.subheader(t("flags.gates_subheader", unit=units.name_of(spec, unit)))
     chart(figs.unit_gates_figure(trace, unit, lab.biggest_change(trace, unit) if mark is None else mark, scale=size),
           "flag_gates", download=True)

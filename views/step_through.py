@@ -9,7 +9,7 @@ from rnnviz import export, figures
 from rnnviz.figures.common import cell_range
 from rnnviz.figures.live import live_view, view_figure
 from rnnviz.i18n import t
-from rnnviz.ui import controls, keys, live, loaders, share, teacher
+from rnnviz.ui import controls, keys, live, loaders, share, teacher, tokens
 from rnnviz.ui.stepper import chart
 
 name, text, size = controls.page_top(t("step.title"), t("step.intro"))
@@ -34,8 +34,10 @@ def final_answer(trace) -> tuple[str, str]:
     """(label, value) of the prediction after the whole text, as st.metric shows it (on a sentence
     the model cannot read, the label says so instead of how sure it is)."""
     best, p = trace.top_predictions(top=1)[0]
-    what = t("step.final_next_word") if trace.predicts_next_word else t("step.final_prediction")
-    return t("step.final", what=what, p=f"{p:.0%}") if found.readable else controls.answer_caption(found), best
+    what = controls.worded("step.final_next_word", loaders.get_model(name)) if trace.predicts_next_word \
+        else t("step.final_prediction")
+    said = t("step.final", what=what, p=f"{p:.0%}") if found.readable else tokens.answer_caption(found, name)
+    return said, controls.md_escape(best)             # st.metric reads its value as markdown: "*", "-" are tokens too
 
 
 @st.fragment
@@ -73,13 +75,13 @@ def at_cursor(where: tuple[int, int] | None) -> None:
 
 if text:
     trace = loaders.get_trace(name, text)
-    found = controls.unknown_notice(trace, name)      # above the view (and its prediction): can it read this?
+    found = tokens.unknown_notice(trace, name)      # above the view (and its prediction): can it read this?
     where = None                                      # teacher mode: the picker sits beside the view
     if not controls.teaching():
         with st.sidebar:                              # under the model picker: the view starts high
             where = live.slice_picker(trace)
     at_cursor(where)
-    controls.unknown_mark(trace)
+    tokens.unknown_mark(trace, name)
     if not controls.teaching():                       # teacher mode: hidden beside the view until revealed
         st.metric(*final_answer(trace))
-    controls.token_chips(trace, loaders.get_model(name).vocab)
+    tokens.token_chips(trace, name)

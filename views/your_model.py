@@ -4,7 +4,7 @@ import streamlit as st
 from rnnviz import figures
 from rnnviz.i18n import t
 from rnnviz.registry import POOLINGS, cell_kind
-from rnnviz.ui import controls, keys, lesson_upload, loaders, make
+from rnnviz.ui import controls, keys, lesson_upload, loaders, make, tokens
 from rnnviz.ui.stepper import chart
 
 
@@ -43,8 +43,9 @@ if text:
     else:
         st.info(t("your_model.bundled", name=controls.md_escape(name)), icon="ℹ️")
     trace = loaders.get_trace(name, text)
-    controls.token_chips(trace, model.vocab)
+    tokens.token_chips(trace, name)
     chart(figures.state_heatmap_figure(trace, "hidden"), "hidden")
-    found = controls.unknown_notice(trace, name)          # above the answer: can it read this sentence?
+    found = tokens.unknown_notice(trace, name)          # above the answer: can it read this sentence?
     best, p = trace.top_predictions(top=1)[0]
-    st.metric(t("your_model.prediction", sure=f"{p:.0%}") if found.readable else controls.answer_caption(found), best)
+    said = t("your_model.prediction", sure=f"{p:.0%}") if found.readable else tokens.answer_caption(found, name)
+    st.metric(said, controls.md_escape(best))         # its value is markdown: a predicted "*" or "-" stays itself

@@ -25,6 +25,13 @@ TITLE_STANDOFF_PX = 10   # between the tick labels and the axis title, at scale 
 CELL_QUANTILE = 0.95     # the cell state's colour range covers this share of |c| (the rest: full colour)
 
 
+def worded(key: str, trace: Trace, **fields) -> str:
+    """The catalogue text `key`, in its ".chars" wording when the trace reads characters and the
+    catalogue has one ("next character" for "next word")."""
+    chars = f"{key}.chars"
+    return i18n.t(chars if trace.tokenizer == "chars" and i18n.known(chars) else key, **fields)
+
+
 def check_slice(trace: Trace, layer: int, direction: int) -> tuple[int, int]:
     """(layer, direction) checked against the trace's L and D."""
     layers, directions = trace.hidden.shape[:2]

@@ -28,10 +28,10 @@ from ..analysis.gradients import gradient_curve
 from ..head import pooled_states
 from ..trace import Trace
 from . import theme
-from .common import cell_range, check_slice, log_axis, range_text, slice_name, slice_title
+from .common import cell_range, check_slice, log_axis, range_text, slice_name, slice_title, worded
 from .deep import top_outputs
 from .gradients import signal_words
-from .live import colour_scale
+from .live import colour_scale, unit_rows
 
 DIGITS = 4          # values are rounded to this many decimals (the view prints three)
 TOP_WORDS = 5       # a language model shows its TOP_WORDS most likely next words
@@ -85,6 +85,8 @@ def panels_payload(positions: list[dict], rows: list[dict], *, step: int = 0, sc
         "words": {**{word: i18n.t(f"live.{word}") for word in WORDS}, **(extra_words or {})},
         "rows": rows,
     }
+    payload["wide"] = any("units" in panel for row in rows for column in row.get("columns", [])   # see live.slim
+                          for panel in column.get("panels", []))
     payload["id"] = fingerprint(payload)
     return payload
 
@@ -98,10 +100,16 @@ def range_legend(letter: str, low: float, high: float) -> str:
 
 def heatmap_panel(values: np.ndarray, *, title: str, letter: str, value_range: tuple[float, float],
                   colour: str = "state") -> dict:
-    """values [P, H] over the positions; one colour range, labelled on the panel."""
+    """values [P, H] over the positions; one colour range, labelled on the panel. With more than
+    live.TOP_UNITS units, "units" (live.unit_rows) lets the browser show the most active ones
+    (or all, or by number) as rows named by their unit numbers."""
     low, high = (float(v) for v in value_range)
-    return {"kind": "heatmap", "title": title, "letter": letter, "values": grid(values),
-            "range": [low, high], "colour": colour, "legend": range_legend(letter, low, high)}
+    panel = {"kind": "heatmap", "title": title, "letter": letter, "values": grid(values),
+             "range": [low, high], "colour": colour, "legend": range_legend(letter, low, high)}
+    rows = unit_rows(np.asarray(values))
+    if rows["choose"]:
+        panel["units"] = rows
+    return panel
 
 
 def hidden_panel(trace: Trace, layer: int = 0, direction: int = 0, title: str | None = None) -> dict:
@@ -116,7 +124,7 @@ def prediction_panel(trace: Trace) -> dict:
     """A classifier: each class's probability after each token ("lines"). A language model: its
     TOP_WORDS most likely next words after the token at the cursor ("bars")."""
     if trace.predicts_next_word:
-        return {"kind": "bars", "title": i18n.t("live.next_words"), "colourBy": "accent", "labels": [],
+        return {"kind": "bars", "title": worded("live.next_words", trace), "colourBy": "accent", "labels": [],
                 "values": [[[label, round(float(p), DIGITS)] for label, p in trace.top_predictions(t, TOP_WORDS)]
                            for t in range(trace.steps)]}
     return {"kind": "lines", "title": i18n.t("live.classes"), "labels": [str(c) for c in trace.labels],

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from .. import i18n
 from ..trace import Trace
 from . import theme
-from .common import MAX_TICKS, check_index, fit_bottom, token_axis, token_label
+from .common import MAX_TICKS, check_index, fit_bottom, token_axis, token_label, worded
 
 
 def prediction_figure(trace: Trace, step: int | None = None, top: int = 5,
@@ -65,10 +65,10 @@ def _next_words_figure(trace: Trace, step: int | None, top: int, scale: float) -
         texttemplate="%{x:.2f}", textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: p = %{x:.3f}<extra></extra>",
     ))
-    title = i18n.t("fig.predictions.next_word_title", token=token_label(trace, step))
+    title = worded("fig.predictions.next_word_title", trace, token=token_label(trace, step))
     theme.base_layout(fig, height=110 + 34 * len(words), title=title, scale=scale)
     fig.update_layout(
         xaxis=dict(title=i18n.t("fig.common.probability"), range=[0, min(1.0, probs[0] * 1.2 + 0.05)]),
-        yaxis=dict(title=i18n.t("fig.common.next_word"), autorange="reversed", type="category"),
+        yaxis=dict(title=worded("fig.common.next_word", trace), autorange="reversed", type="category"),
     )
     return fig

@@ -14,16 +14,17 @@ import streamlit as st
 
 from rnnviz import presets as lesson
 from rnnviz import tasks
-from rnnviz.analysis import reading
 from rnnviz.errors import RnnvizError
 from rnnviz.i18n import known, t
-from rnnviz.text import MAX_CHARS, MAX_TOKENS, tokenize
+from rnnviz.text import MAX_CHARS, MAX_TOKENS
 from rnnviz.ui import keys, loaders, presets, share
 
 TEACHER_SCALE = 1.5     # figure scale on a projector (theme.base_layout grows fonts and heights)
 IDEAS = lesson.NAMES            # the lesson's ideas, each a preset (rnnviz.presets), in the lesson's order
 DEFAULT_MODEL = "story-lstm"
-TASKS = ("story", "sentiment", "recall", "lesson")     # the model picker's order
+# The model picker's groups, in its order: real English first (for a student who types their own
+# sentence), then the synthetic grammars (the clean laboratory), then a student's own models.
+TASKS = ("english", "english-chars", "story", "sentiment", "recall", "lesson")
 
 
 def task_title(task: str) -> str:
@@ -81,23 +82,23 @@ def page_top(title: str, intro: str, more: Callable[[str], None] | None = None) 
     a sentence (the pictures show it; presets and links set it).
     """
     box = None                      # where the sentence box goes: teacher mode folds it beside the title
+    name = st.session_state[keys.MODEL]
     if teaching():
         heading, beside = st.columns(2, vertical_alignment="center")
         heading.subheader(title, anchor=False, help=intro)
         typed = st.session_state.get(keys.TEXT, st.query_params.get(keys.TEXT))   # None: an example comes
-        box = beside.expander(t("controls.change_sentence"), expanded=typed is not None and not tokenize(typed),
-                              icon=":material/edit:")
+        box = beside.expander(t("controls.change_sentence"), icon=":material/edit:",
+                              expanded=typed is not None and not loaders.get_model(name).tokenize(typed))
     else:
         st.title(title, anchor=False)
         st.caption(intro)
     show_notices()
     presets.claim_callout()         # a lesson preset's view: the one thing it shows, measured
-    name = st.session_state[keys.MODEL]
     if more is not None:
         more(name)
     with box or contextlib.nullcontext():
         text = sentence_box(name)
-    return name, usable_text(text), figure_scale()
+    return name, usable_text(text, name), figure_scale()
 
 
 def use_model(name: str) -> None:
@@ -109,6 +110,15 @@ def task_of(name: str) -> str:
     return loaders.card(name).get("task", "lesson")
 
 
+def picker_order(names) -> list[str]:
+    """The models in the pickers' order: grouped by task in TASKS order (real English first, then
+    the grammars, then the student's own), by name within a group; a task not in TASKS last."""
+    def place(name: str) -> tuple[int, str]:
+        task = task_of(name)
+        return TASKS.index(task) if task in TASKS else len(TASKS), name
+    return sorted(names, key=place)
+
+
 def model_picker() -> str | None:
     """The model shared by every page (sidebar), bundled models grouped by task.
 
@@ -117,8 +127,7 @@ def model_picker() -> str | None:
     for name, why in loaders.broken_models().items():
         st.sidebar.warning(t("controls.model_unreadable", name=md_escape(name), why=md_escape(str(why))),
                            icon="⚠️")
-    names = sorted(loaders.model_names(), key=lambda n: (TASKS.index(task_of(n))
-                                                         if task_of(n) in TASKS else 9, n))
+    names = picker_order(loaders.model_names())
     if not names:
         st.error(t("controls.no_models"), icon="📦")
         return None
@@ -218,15 +227,26 @@ def figure_scale() -> float:
     return TEACHER_SCALE if teaching() else 1.0
 
 
-def usable_text(text: str) -> str | None:
-    """The text if a model can read it, else None after a friendly message on the page."""
-    tokens = tokenize(text or "")
+def usable_text(text: str, name: str) -> str | None:
+    """The text if model `name` can read it, else None after a friendly message on the page.
+    Split as that model reads it (words, or characters): a text longer than MAX_TOKENS tokens is
+    read up to there, and the page says so."""
+    model = loaders.get_model(name)
+    tokens = model.tokenize(text or "")
     if not tokens:
         st.info(t("controls.type_prompt"), icon="✍️")
         return None
     if len(tokens) > MAX_TOKENS:
-        st.warning(t("controls.too_long", count=f"{len(tokens):,}", limit=MAX_TOKENS), icon="✂️")
+        st.warning(worded("controls.too_long", model, count=f"{len(tokens):,}", limit=MAX_TOKENS), icon="✂️")
     return text
+
+
+def worded(key: str, model, **fields) -> str:
+    """The catalogue text `key` in the words that fit how `model` reads: its variant
+    `<key>.<tokenizer>` where the catalogue has one (controls.unknown_mark.chars speaks of
+    characters outside an alphabet, not of words never seen in training), else `key` itself."""
+    variant = f"{key}.{model.spec.tokenizer}"
+    return t(variant if known(variant) else key, **fields)
 
 
 def cursor(steps: int, where=None) -> int:
@@ -267,62 +287,9 @@ def md_escape(text: str) -> str:
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
 
-def token_chips(trace, vocab) -> None:
-    """The sentence as the model sees it: one chip per token, unknown words marked "?" (and what
-    "?" means, whenever one is)."""
-    chips = [f":blue-background[{md_escape(tok)}]" if known else f":orange-background[{md_escape(tok)} ?]"
-             for tok, known in zip(trace.tokens, trace.known)]
-    st.markdown(" ".join(chips))
-    unknown = reading.reading(trace, vocab).unknown
-    if unknown:
-        st.caption(t("controls.unknown_tokens", unknown=unknown, steps=trace.steps))
-    words = sorted(tok for tok in vocab.tokens if tok in vocab)
-    with st.expander(t("controls.known_words", count=len(words))):
-        st.text(" ".join(words))
-
-
-def unknown_mark(trace) -> None:
-    """One plain line saying what the "?" / "(?)" on a sentence's unknown words means (if one is)."""
-    if not trace.known.all():
-        st.caption(t("controls.unknown_mark"))
-
-
-def unknown_notice(trace, model_name: str) -> reading.Reading:
-    """Above a prediction, once per page: when the model cannot read the sentence (most words
-    unknown, or a classifier's key word missing: analysis.reading), say so, with a button that
-    loads the task's prepared sentence nearest to it. Returns the reading; a page shows a
-    classifier's answer on an unreadable sentence with `answer_caption`, not as "99 % sure"."""
-    model = loaders.get_model(model_name)
-    found = reading.reading(trace, model.vocab)
-    if found.readable:
-        return found
-    name = md_escape(model_name)
-    why = [t("controls.cannot_read_unknown", name=name, unknown=found.unknown, steps=found.tokens)
-           if found.mostly_unknown else "",
-           t("controls.cannot_read_no_key", name=name, classes=", ".join(found.key_words)) if found.missing_key else ""]
-    st.warning(" ".join(w for w in why if w), icon=":material/help:")
-    nearest = reading.nearest_sentence(trace.tokens, model.vocab, examples()["tasks"].get(task_of(model_name), []))
-    if nearest:
-        st.button(t("controls.try_nearest", sentence=md_escape(nearest)), key=keys.TRY_NEAREST, on_click=_read,
-                  args=(nearest,), type="tertiary", icon=":material/swap_horiz:")
-    return found
-
-
-def answer_caption(found: reading.Reading) -> str:
-    """How to present a model's answer on a sentence it cannot read: why, instead of a confidence."""
-    if found.mostly_unknown:
-        return t("controls.answer_unknown", unknown=found.unknown, steps=found.tokens)
-    return t("controls.answer_no_key")
-
-
-def _read(sentence: str) -> None:
-    """Button callback: read `sentence` instead, from its first token."""
-    st.session_state[keys.TEXT] = st.session_state[keys.view(keys.TEXT)] = sentence
-    st.session_state[keys.STEP] = 0
-
-
 def head_label(name: str) -> str:
     """What the last state feeds, in the lesson's words and the current language ("next word",
-    "classifier"): a label to show, not to compare (ask the model's `spec.head_kind` instead)."""
-    next_word = loaders.get_model(name).spec.head_kind.next_word
-    return t("fig.common.next_word") if next_word else t("fig.common.classifier")
+    "next character", "classifier"): a label to show, not to compare (ask the model's
+    `spec.head_kind` instead)."""
+    model = loaders.get_model(name)
+    return worded("fig.common.next_word", model) if model.spec.head_kind.next_word else t("fig.common.classifier")

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rnnviz.analysis import char_cells
 from rnnviz.analysis.clamp import flipping_example
 from rnnviz.analysis.contrast import concept_on, concept_side, contrast_rows, read_rows
 from rnnviz.analysis.lab import prediction_changes
+from rnnviz.errors import RnnvizError
 from rnnviz.figures import flags as figs
 from rnnviz.figures import theme
 from rnnviz.i18n import language, t
@@ -21,6 +23,8 @@ from rnnviz.ui.stepper import chart
 
 SENTENCES = ("yours", "demo")        # the clamp reads the student's sentence, or one where it flips
 TOUR_MODEL, TOUR_CONCEPT = "story-lstm", "female"   # the tour's flag view when the student's model has no such flag
+NO_OUTLINE = -1                      # coloured_text_figure's read_at that outlines no character
+CHARACTERS = "characters"            # the unit picker's context on a character model
 
 
 # ---- the words coloured by one unit -----------------------------------------------------------
@@ -197,3 +201,79 @@ def switch_section(name: str, text: str, concept: str, word: str | None, unit, r
         mine.metric(t("flags.flip_rate_of", unit=units.name_of(spec, unit)), f"{rates[0]:.1%}")
         chance.metric(t("flags.flip_rate_random"), f"{rates[1]:.1%}")
         st.caption(t("flags.flip_caption"))
+
+
+# ---- a character model: the cells that track quotes and words ---------------------------------
+
+def model_cells(name: str) -> list[dict]:
+    """The best cell of each feature in each state (analysis.char_cells.state_cells): the model
+    card's, measured when it was trained, else measured now on held-out text, once per session
+    ([] when there is no held-out text to measure on)."""
+    model = loaders.get_model(name)
+    entries = char_cells.valid_entries(loaders.card(name).get(char_cells.CARD_FIELD), model.spec)
+    if entries:
+        return entries
+    try:
+        with st.spinner(t("flags.chars.measuring")):
+            return loaders.session_cached(keys.SESSION_FLAGS, ("char_cells", name, id(model)),
+                                          lambda: char_cells.state_cells(model))
+    except RnnvizError:
+        return []
+
+
+def cell_of(entry: dict) -> tuple[int, int, int]:
+    return int(entry["layer"]), int(entry["direction"]), int(entry["unit"])
+
+
+def cells_caption(name: str, entry: dict, traces, entries: list[dict]) -> str:
+    """What the card measured for the cell (AUROC, where it goes), what it reads on the rows
+    shown, and the best unit of the other state when that one tells the feature apart better."""
+    spec, feature = loaders.get_model(name).spec, entry["feature"]
+    unit, letter = cell_of(entry), entry["state"]
+    where = {side: t(f"flags.chars.{side}.{feature}") for side in ("on", "off")}
+    parts = [t("flags.chars.measured", unit=units.name_of(spec, unit),
+               state=theme.state_label(char_cells.STATE_FIELDS[letter]), feature=t(f"flags.chars.name.{feature}"),
+               auroc=f"{entry['auroc']:.2f}", positions=f"{entry['positions_on'] + entry['positions_off']:,}",
+               items=f"{entry['items']:,}"),
+             t(f"flags.chars.goes.{entry['goes']}", on=where["on"], off=where["off"])]
+    values = [tr.flag_states[unit[0], unit[1], :, unit[2]] for tr in traces]
+    means = char_cells.shown_means(values, [tr.tokens for tr in traces], feature)
+    if means is not None:
+        parts.append(t("flags.chars.shown", on=signed(means[0]), off=signed(means[1]), on_place=where["on"],
+                       off_place=where["off"]))
+    follows = char_cells.follows_the_quotes(entry)
+    if follows is not None:
+        parts.append(t(f"flags.chars.quoted_only.{'yes' if follows else 'no'}",
+                       auroc=f"{entry['auroc_quoted_items']:.2f}"))
+    better = [e for e in entries if e["feature"] == feature and e["state"] != letter and e["auroc"] > entry["auroc"]]
+    if better:
+        parts.append(t("flags.chars.other_state", unit=units.name_of(spec, cell_of(better[0])),
+                       state=theme.state_label(char_cells.STATE_FIELDS[better[0]["state"]]),
+                       auroc=f"{better[0]['auroc']:.2f}"))
+    return " ".join(parts)
+
+
+def character_cells(name: str, text: str, scale: float) -> tuple[tuple[int, int, int], list]:
+    """A character model's Flags section: for each feature (inside quotes, start of a word,
+    position in the word) the student's sentence and a prepared one with quotes, coloured
+    character by character by the unit of the flag state that best tells it apart, with the
+    caption of its measured AUROC; then the unit picker. Returns (the unit picked, the cells
+    as UnitScores, whose typical on / off values the clamp below offers)."""
+    spec = loaders.get_model(name).spec
+    letter = char_cells.flag_letter(spec)
+    st.header(t("flags.chars.header"), divider="gray")
+    st.markdown(t("flags.chars.intro", state=theme.state_label(char_cells.STATE_FIELDS[letter])))
+    entries = model_cells(name)
+    shown = char_cells.in_state(entries, letter)
+    if not shown:
+        st.info(t("flags.chars.unmeasured"), icon="🔎")
+    texts = list(dict.fromkeys([text, char_cells.EXAMPLE]))
+    traces = [loaders.get_trace(name, s) for s in texts]
+    labels = [t("flags.chars.row.yours"), t("flags.chars.row.example")][:len(texts)]
+    for entry in shown:
+        st.subheader(t(f"flags.chars.title.{entry['feature']}"))
+        chart(figs.coloured_text_figure(traces, cell_of(entry), labels, [NO_OUTLINE] * len(traces), scale=scale),
+              keys.char_cells_chart(entry["feature"]))
+        st.caption(cells_caption(name, entry, traces, entries))
+    unit = units.unit_picker(spec, cell_of(shown[0]) if shown else (0, 0, 0), (name, CHARACTERS))
+    return unit, [char_cells.as_score(e) for e in shown]

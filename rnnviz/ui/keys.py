@@ -144,3 +144,8 @@ def compare_chart(part: str, name: str) -> str:
 def pair_chart(state: str) -> str:
     """Flags: the clickable minimal-pair difference of `state` (flag, hidden)."""
     return f"pair_{state}"
+
+
+def char_cells_chart(feature: str) -> str:
+    """Flags, a character model: the text coloured by the best cell of `feature` (quote, ...)."""
+    return f"char_cells_{feature}"

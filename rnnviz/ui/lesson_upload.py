@@ -12,7 +12,6 @@ from rnnviz.i18n import t
 from rnnviz.lesson import load_lesson_model
 from rnnviz.model import Model
 from rnnviz.registry import POOLINGS, cell_kind
-from rnnviz.text import tokenize
 from rnnviz.ui import keys, loaders
 from rnnviz.ui.controls import use_model
 from rnnviz.ui.make import DEFAULT_CELL
@@ -67,7 +66,7 @@ def open_upload() -> None:
 def lesson_summary(model: Model, text: str) -> dict:
     """What was found in the files, and how much of `text` the vocabulary knows: {label: value},
     labels in the current language (the class names stay as the files have them)."""
-    spec, tokens = model.spec, tokenize(text or "")
+    spec, tokens = model.spec, model.tokenize(text or "")
     known = sum(model.vocab.known(tokens))
     found = {"cell": spec.cell_kind.title, "layers": spec.layers, "directions": spec.directions,
              "embedding": spec.emb_size, "hidden": spec.hidden_size, "vocabulary": len(model.vocab),

@@ -144,16 +144,25 @@ def gate_saturation(name: str, text: str) -> dict:
     return _bundled_saturation(name, text)
 
 
+def saturation_pool(name: str) -> str:
+    """What gate_saturation counted for `name`: "probe" (its probe set and the sentence) or
+    "sentence" (the sentence alone: a session's own model, or a task without a probe set)."""
+    return "probe" if name not in session_models() and flag_probe(card(name).get("task")) else "sentence"
+
+
 # ---- labs: flags (probe set, unit rankings, clamp flip rates, minimal pairs) -----------------
 
 @st.cache_resource(show_spinner=False)
 def flag_probe(task: str) -> tuple:
     """The probe set the model cards' flags were measured on (recipes.probe_set): 300 balanced
-    sentences of `task`, none of them seen in training. Empty for a task without a grammar."""
+    sentences of `task`, none of them seen in training. A grammar's, or a corpus task's whose
+    generator writes probe sentences for flag concepts (real English words: templates with
+    she/he/they and negation); empty for any other task (the character task, a lesson model)."""
     from rnnviz import recipes
-    from rnnviz.tasks import TASKS
+    from rnnviz.tasks import CORPUS_TASKS, TASKS, get_task
     from rnnviz.train import make_data
-    return tuple(recipes.probe_set(make_data(task), recipes.CARD_PROBE_SEED)) if task in TASKS else ()
+    probed = task in TASKS or task in CORPUS_TASKS and get_task(task).flag_concepts
+    return tuple(recipes.probe_set(make_data(task), recipes.CARD_PROBE_SEED)) if probed else ()
 
 
 def _flags(model, task: str, what: tuple):

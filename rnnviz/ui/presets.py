@@ -147,8 +147,7 @@ def _picked() -> None:
 
 def model_picker(where) -> None:
     """Teacher mode's model picker (the sidebar's is hidden): it sets the sidebar picker's model."""
-    names = sorted(loaders.model_names(), key=lambda n: (controls.TASKS.index(controls.task_of(n))
-                                                         if controls.task_of(n) in controls.TASKS else 9, n))
+    names = controls.picker_order(loaders.model_names())
     shown = st.session_state.get(keys.MODEL) or st.query_params.get(keys.MODEL)
     st.session_state[keys.TEACHER_MODEL] = shown if shown in names else controls.DEFAULT_MODEL
     where.selectbox(t("controls.model_label"), names, key=keys.TEACHER_MODEL, on_change=_model_picked,

@@ -77,5 +77,5 @@ def recall_section(size: float, name: str, text: str | None) -> None:
     st.markdown(t("gradients.recall_intro"))
     recall = st.text_input(t("gradients.recall_input"), controls.examples()["tasks"]["recall"][0], max_chars=2000,
                            key=keys.RECALL_TEXT)
-    if controls.usable_text(recall):
+    if controls.usable_text(recall, models[0]):
         answers(models, recall, True, size)

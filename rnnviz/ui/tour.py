@@ -16,7 +16,7 @@ from rnnviz.figures.deep import layers_figure
 from rnnviz.figures.gradients import gradient_curves_figure
 from rnnviz.i18n import t
 from rnnviz.tasks import CONCEPTS
-from rnnviz.ui import controls, flag_views, loaders, pages, presets, units
+from rnnviz.ui import controls, flag_views, loaders, pages, presets, tokens, units
 from rnnviz.ui.stepper import chart
 
 ORDER_MODEL = "sentiment-lstm"
@@ -48,7 +48,7 @@ def section(number: int, key: str, heading: str, words: str, page: str, name: st
     try:
         next(s.draw for s in TOUR if s.key == key)(name, text, controls.figure_scale())
         if number == 1:                 # the first figure with the sentence's words: what their "(?)" means
-            controls.unknown_mark(loaders.get_trace(name, text))
+            tokens.unknown_mark(loaders.get_trace(name, text), name)
     except RnnvizError as err:          # a sibling model (the task's GRU, a deep model) is damaged
         st.info(t("tour.sibling_broken", error=controls.md_escape(str(err))), icon="📦")
     shown = next(s for s in TOUR if s.key == key)

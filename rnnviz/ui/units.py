@@ -15,12 +15,13 @@ import re
 
 import streamlit as st
 
+from rnnviz.analysis import char_cells
 from rnnviz.analysis.flags import CARD_KEYS as FLAG_CARD_KEYS
 from rnnviz.figures.flags import unit_label
 from rnnviz.i18n import language, t
 from rnnviz.tasks import CONCEPTS, trigger_words
-from rnnviz.text import MAX_CHARS, tokenize
-from rnnviz.ui import controls, keys
+from rnnviz.text import MAX_CHARS
+from rnnviz.ui import controls, keys, loaders
 from rnnviz.ui.stepper import chart_config, clicked_point
 
 Unit = tuple[int, int, int]
@@ -37,6 +38,12 @@ PAIRS = {
                   ("the acting was bad but the story was great .", "the acting was great but the story was bad .")],
     "recall": [("the key is red . the cat sat on the mat . what colour was the key ?",
                 "the key is blue . the cat sat on the mat . what colour was the key ?")],
+    "english": [("the girl near the cars is tired . she did not want any bread .",
+                 "the boy near the cars is tired . he did not want any bread ."),
+                ("the boy near the cars is happy .", "the boys near the car are happy ."),
+                ("my mother said the film was good .", "my mother said the film was not good .")],
+    "english-chars": [('She said "yes" and went home.', "She said yes and went home."),
+                      ("The cat sat on the mat.", "The cats sat on the mat.")],
 }
 _UNIT_TEXT = re.compile(r"\s*(\d{1,4})\s*:\s*(\d{1,4})\s*:\s*(\d{1,4})\s*|\s*(\d{1,4})\s*")
 
@@ -82,7 +89,10 @@ def concept_label(concept: str, lang: str | None = None) -> str:
 
 
 def concept_name(concept: str) -> str:
-    """The concept's short name ("female") in the current language, for the card's table."""
+    """The concept's short name ("female") in the current language, for the card's table; a
+    character model's measured feature ("quote") by what it marks ("inside quotes")."""
+    if concept in char_cells.FEATURES:
+        return t(f"flags.chars.on.{concept}")
     return t(f"units.concept_name.{concept}") if concept in CONCEPTS else concept
 
 
@@ -147,7 +157,8 @@ def pick_from_chart(key: str, spec, layer: int = 0, direction: int = 0) -> None:
 # ---- the concept, the clamp value ------------------------------------------------------------
 
 def concept_picker(concepts, task: str) -> tuple[str, str | None]:
-    """(concept, None) for a concept of the grammar, or (WORD_CHOICE, word) for a typed word."""
+    """(concept, None) for a concept of the grammar, or (WORD_CHOICE, word) for a typed word: its
+    first token as the page's model reads it (a word, or a character model's first character)."""
     options = list(concepts) + [WORD_CHOICE]
     if st.session_state.get(keys.FLAG_CONCEPT) not in options:
         st.session_state[keys.FLAG_CONCEPT] = options[0]
@@ -158,7 +169,7 @@ def concept_picker(concepts, task: str) -> tuple[str, str | None]:
         return concept, None
     st.session_state.setdefault(keys.FLAG_WORD, DEFAULT_WORDS.get(task, "not"))
     typed = st.text_input(t("units.trigger_label"), key=keys.FLAG_WORD, max_chars=40, help=t("units.trigger_help"))
-    words = tokenize(typed or "")
+    words = loaders.get_model(st.session_state[keys.MODEL]).tokenize(typed or "")
     return WORD_CHOICE, (words[0] if words else None)
 
 

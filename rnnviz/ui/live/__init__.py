@@ -16,11 +16,12 @@ from pathlib import Path
 
 import streamlit as st
 
+from rnnviz.analysis import char_cells, unit_order
 from rnnviz.figures.common import slice_name
-from rnnviz.figures.live import live_view
+from rnnviz.figures.live import choose_units, live_view, slim, with_flags
 from rnnviz.i18n import t
 from rnnviz.trace import Trace
-from rnnviz.ui import keys
+from rnnviz.ui import keys, loaders, units
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ("live.js", "panels.js", "anatomy.js")      # one module: live.js's controller, then the views
@@ -44,10 +45,22 @@ def live_stepper(trace: Trace, step: int, *, head_label: str, scale: float, laye
 
 
 def live_panels(payload: dict, key: str, target: str = keys.STEP) -> None:
-    """A panels view (rnnviz.figures.panels): every picture follows one cursor in the browser; a
-    move lands in session_state[target] (the token cursor, or e.g. the scrubber's snapshot)."""
+    """A panels view (rnnviz.figures.panels), or the step-through view: every picture follows one
+    cursor in the browser; a move lands in session_state[target] (the token cursor, or e.g. the
+    scrubber's snapshot).
+
+    A step-through view of a model with many units first gets the "flags first" order from the
+    model card and the units the student chose in the browser (sort, all units): written into
+    `payload` itself, so the page's plotly copies drawn from it afterwards show the same rows.
+    Its numbers (300,000 for 256 units and 200 characters) go once: the browser says which view
+    it holds ("have"), and every rerun after that (one per step the server hears) sends the view
+    without them (figures.live.slim). The same for a panels view of such a model ("wide")."""
+    if payload.get("units", {}).get("choose"):
+        _units_of_this_session(payload, key)
+    data = slim(payload) if payload.get("wide") and _event(key, "have") == payload["id"] else payload
     positions = len(payload["positions"])
-    _component(data=payload, key=key, on_moved_change=lambda: _moved(positions, key, target))
+    _component(data=data, key=key, on_moved_change=lambda: _moved(positions, key, target),
+               on_units_change=lambda: None, on_have_change=lambda: None)
 
 
 def slice_picker(trace: Trace) -> tuple[int, int]:
@@ -65,10 +78,25 @@ def slice_picker(trace: Trace) -> tuple[int, int]:
     return layer, direction
 
 
+def _units_of_this_session(view: dict, key: str) -> None:
+    """The card's flags (flags and measured cells) and the browser's last choice of units, into `view`."""
+    card = loaders.card(st.session_state.get(keys.MODEL, "")) or {}
+    flags = unit_order.shown_flags(f for part in ("flags", char_cells.CARD_FIELD) for f in (card.get(part) or []))
+    with_flags(view, flags, units.concept_name)
+    chosen = _event(key, "units")
+    if isinstance(chosen, dict):
+        choose_units(view, chosen.get("order"), chosen.get("all"))
+
+
+def _event(key: str, name: str):
+    """What the browser last sent as `name` (a trigger or a state) of the component at `key`."""
+    event = st.session_state.get(key) or {}
+    return event.get(name) if isinstance(event, dict) else getattr(event, name, None)
+
+
 def _moved(steps: int, key: str = keys.LIVE, target: str = keys.STEP) -> None:
     """The browser moved the cursor: the session follows (before the rerun draws anything)."""
-    event = st.session_state.get(key) or {}
-    step = event.get("moved") if isinstance(event, dict) else getattr(event, "moved", None)
+    step = _event(key, "moved")
     if isinstance(step, int) and 0 <= step < steps:
         st.session_state[target] = step
 

@@ -29,20 +29,43 @@ function label(parent, x, y, text, attrs) {
   return node;
 }
 
-// colour scale [[position, [r, g, b]], ...] at x in [0, 1]
-function colourAt(scale, x) {
+// colour scale [[position, [r, g, b]], ...] at x in [0, 1], as [r, g, b]
+function rgbAt(scale, x) {
   x = Math.min(1, Math.max(0, Number.isFinite(x) ? x : 0.5));
   for (let i = 1; i < scale.length; i++) {
     const [p1, c1] = scale[i];
     if (x <= p1) {
       const [p0, c0] = scale[i - 1];
       const f = p1 > p0 ? (x - p0) / (p1 - p0) : 0;
-      const c = c0.map((v, k) => Math.round(v + f * (c1[k] - v)));
-      return `rgb(${c[0]},${c[1]},${c[2]})`;
+      return c0.map((v, k) => Math.round(v + f * (c1[k] - v)));
     }
   }
-  const c = scale[scale.length - 1][1];
+  return scale[scale.length - 1][1];
+}
+
+// the same, as a CSS colour
+function colourAt(scale, x) {
+  const c = rgbAt(scale, x);
   return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+// a grid of cells as one picture: `colour(column, row)` → [r, g, b] (or null: transparent), one
+// pixel per cell, drawn `width` × `height` and kept sharp. An <svg> of 50,000 <rect>s costs a
+// repaint of every one at each step; one image does not.
+function cellImage(parent, columns, rows, colour, attrs) {
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.max(1, columns);
+  canvas.height = Math.max(1, rows);
+  const context = canvas.getContext("2d"), pixels = context.createImageData(canvas.width, canvas.height);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      const rgb = colour(c, r), at = 4 * (r * canvas.width + c);
+      if (!rgb) continue;
+      pixels.data[at] = rgb[0]; pixels.data[at + 1] = rgb[1]; pixels.data[at + 2] = rgb[2]; pixels.data[at + 3] = 255;
+    }
+  }
+  context.putImageData(pixels, 0, 0);
+  return svg("image", { preserveAspectRatio: "none", class: "cells", href: canvas.toDataURL(), ...attrs }, parent);
 }
 
 const sub = (n) => String(n).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d]);
@@ -104,6 +127,8 @@ function build(inst, root, data) {
   const row = tag("div", "row now", root);
   inst.gatesPanel = tag("div", "panel gates", row);
   inst.predPanel = tag("div", "panel pred", row);
+  inst.shown = shownUnits(inst);
+  if (data.units && data.units.choose) unitBar(inst, root);
   const grid = picture(inst, root, "grid");
   inst.chart = grid;
   gradient(svg("defs", {}, grid), "live-state", data.colours.state);
@@ -166,8 +191,9 @@ function chain(inst, chart, defs, top) {
 
 function heatmap(inst, chart, state, top) {
   const { data, left, cw } = inst, s = data.scale || 1;
-  const values = state.values, T = values.length, H = T ? values[0].length : 0;
-  const rh = Math.max(3, Math.min(12 * s, Math.floor((260 * s) / Math.max(H, 1))));
+  const values = state.values, T = values.length, units = inst.shown, H = units.length;
+  const many = Boolean(data.units && data.units.choose);       // rows of a chosen order: each names its unit
+  const rh = Math.max(3, Math.min(12 * s, Math.floor(((many ? 320 : 260) * s) / Math.max(H, 1))));
   const y0 = top + 22 * s;
   label(chart, left, top + 12 * s, state.title, { class: "title" });
   const legendX = left + Math.min(320 * s, 8 * state.title.length * s + 24);
@@ -176,20 +202,75 @@ function heatmap(inst, chart, state, top) {
   svg("rect", { x: legendX + 4, y: top + 3 * s, width: 90 * s, height: 10 * s, fill: "url(#live-state)", class: "legend", ...bar }, chart);
   label(chart, legendX + 98 * s, top + 12 * s, "+" + state.range + (state.letter === "c" ? " · " + data.words.fixed_range : ""), { class: "index" });
   axisTitle(chart, y0 + (H * rh) / 2, data.words.unit, s);
-  label(chart, left - 6, y0 + rh, "0", { class: "index", "text-anchor": "end" });
-  label(chart, left - 6, y0 + H * rh, String(H - 1), { class: "index", "text-anchor": "end" });
-  const cells = svg("g", { class: "heatmap", "data-letter": state.letter, "data-top": y0, "data-rh": rh });
-  for (let t = 0; t < T; t++) {
-    for (let u = 0; u < H; u++) {
-      const v = values[t][u];
-      svg("rect", { x: left + t * cw, y: y0 + u * rh, width: cw + 0.5, height: rh + 0.5,
-        fill: colourAt(data.colours.state, 0.5 + v / (2 * state.range)) }, cells);
-    }
-  }
+  unitLabels(inst, chart, y0, rh, many);
+  const cells = svg("g", { class: "heatmap", "data-letter": state.letter, "data-top": y0, "data-rh": rh,
+    "data-units": units.join(" ") });
+  cellImage(cells, T, H, (t, r) => rgbAt(data.colours.state, 0.5 + values[t][units[r]] / (2 * state.range)),
+    { x: left, y: y0, width: T * cw, height: H * rh });
   chart.appendChild(cells);
-  inst.areas.push({ state, top: y0, bottom: y0 + H * rh, rh });
+  inst.areas.push({ state, top: y0, bottom: y0 + H * rh, rh, units });
   outline(inst, chart, y0, H * rh);
   return y0 + H * rh;
+}
+
+// the rows' unit numbers: the first and last (units in their natural order), or, for a chosen
+// order, every row there is room to name (a flag's row marked ◆)
+function unitLabels(inst, chart, y0, rh, many) {
+  const { left, data } = inst, s = data.scale || 1, units = inst.shown, H = units.length;
+  if (!many) {
+    label(chart, left - 6, y0 + rh, String(units[0]), { class: "index", "text-anchor": "end" });
+    label(chart, left - 6, y0 + H * rh, String(units[H - 1]), { class: "index", "text-anchor": "end" });
+    return;
+  }
+  const every = Math.max(1, Math.ceil((10 * s) / rh));
+  const flagged = inst.flagged;
+  for (let r = 0; r < H; r += every) {
+    const u = units[r];
+    label(chart, left - 4, y0 + r * rh + rh / 2 + 3 * s, (flagged.has(u) ? "◆ " : "") + u,
+      { class: "unitnum" + (flagged.has(u) ? " flagged" : ""), "text-anchor": "end" });
+  }
+}
+
+// the units drawn as rows, top to bottom: the chosen order (all, or its first `top`)
+function shownUnits(inst) {
+  const units = inst.data.units;
+  if (!units) return inst.data.hidden.values.length ? inst.data.hidden.values[0].map((_, u) => u) : [];
+  const choice = inst.unitChoice || inst.data.unitChoice;
+  const order = units.orders[choice.order] || units.orders.natural;
+  inst.flagged = new Map(units.flagged || []);
+  return choice.all ? order.slice() : order.slice(0, units.top);
+}
+
+// "Units: most active · flags first · by number   all 256 units   rows: 32 of 256 units": the
+// student's choice redraws the view here (no round trip) and is told to the server for its copies
+function unitBar(inst, root) {
+  const { data } = inst, units = data.units, words = units.words, choice = inst.unitChoice || data.unitChoice;
+  const bar = tag("div", "bar units", root);
+  tag("span", "units-label", bar, words.sort);
+  for (const name of ["activity", "flags", "natural"]) {
+    if (!units.orders[name]) continue;
+    const button = tag("button", "step order", bar, words.orders[name]);
+    button.dataset.order = name;
+    button.title = words.helps[name];
+    button.setAttribute("aria-pressed", String(choice.order === name));
+    button.onclick = () => chooseUnits(inst, { order: name });
+  }
+  const every = tag("button", "step all", bar, words.all);
+  every.setAttribute("aria-pressed", String(choice.all));
+  every.onclick = () => chooseUnits(inst, { all: !choice.all });
+  tag("span", "units-note", bar, choice.all ? words.showing_all : words.showing_top);
+  if (units.flagged.length) {
+    tag("span", "units-flags", bar, "◆ " + words.flagged + ": " + units.flagged.map(([u, name]) => `${u} ${name}`).join(" · "));
+  }
+}
+
+function chooseUnits(inst, change) {
+  inst.unitChoice = { ...(inst.unitChoice || inst.data.unitChoice), ...change };
+  const step = inst.step;
+  inst.areas = [];
+  viewOf(inst.data).build(inst, inst.root, inst.data);
+  viewOf(inst.data).show(inst, step);
+  if (inst.setStateValue) inst.setStateValue("units", inst.unitChoice);
 }
 
 function axisTitle(chart, y, text, s) {
@@ -256,29 +337,31 @@ function rolled(inst, panel) {
 function show(inst, step) {
   const { data } = inst, T = data.tokens.length;
   step = Math.min(T - 1, Math.max(0, step));
+  const x = inst.left + step * inst.cw;
+  reveal(inst, x);                              // first: it reads the layout, which is still clean here
   const before = inst.blocks[inst.step];
   if (before) { before.box.setAttribute("fill", data.colours.block); before.box.classList.remove("now"); }
   inst.step = step;
   const now = inst.blocks[step];
   now.box.setAttribute("fill", data.colours.highlight);
   now.box.classList.add("now");
-  const x = inst.left + step * inst.cw;
   for (const r of inst.outlines) r.setAttribute("x", x);
   inst.range.value = step;
   inst.here.textContent = `t = ${step} · ${data.tokens[step]}` + (data.known[step] ? "" : ` (${data.words.unknown})`);
   inst.rolledToken.textContent = "x" + sub(step) + " = " + clip(data.tokens[step], 14);
   gates(inst, step);
   prediction(inst, step);
-  reveal(inst, x);
   inst.root.dataset.step = String(step);        // for tests and timing scripts (as is data-sentence)
 }
 
-// keep the step's column in sight in every picture scrolled sideways
+// keep the step's column in sight in every picture scrolled sideways (every box read, then every
+// box moved: a read after a change would make the browser lay the page out again)
 function reveal(inst, x) {
   const margin = 2 * inst.cw;
-  for (const box of inst.scrolls) {
-    if (x - margin < box.scrollLeft) box.scrollLeft = Math.max(0, x - margin);
-    else if (x + inst.cw + margin > box.scrollLeft + box.clientWidth) box.scrollLeft = x + inst.cw + margin - box.clientWidth;
+  const seen = inst.scrolls.map((box) => [box, box.scrollLeft, box.clientWidth]);
+  for (const [box, left, width] of seen) {
+    if (x - margin < left) box.scrollLeft = Math.max(0, x - margin);
+    else if (x + inst.cw + margin > left + width) box.scrollLeft = x + inst.cw + margin - width;
   }
 }
 
@@ -288,32 +371,48 @@ function gates(inst, step) {
   panel.replaceChildren();
   tag("div", "title", panel, `${data.words.inside} x${sub(step)} · ${data.tokens[step]}` + (data.slice ? ` · ${data.slice}` : ""));
   if (!data.gates.length && data.words.no_gates) tag("div", "caption", panel, data.words.no_gates);
-  const rows = data.gates.map((g) => ({ label: g.label, values: g.values[step], diverging: g.diverging, range: g.range, legend: g.legend }));
+  const units = inst.shown, pick = (values) => units.map((u) => values[u]);
+  const rows = data.gates.map((g) => ({ label: g.label, values: pick(g.values[step]), diverging: g.diverging, range: g.range, legend: g.legend }));
   for (const state of [data.cellState, data.hidden]) {
-    if (state) rows.push({ label: state.label, values: state.values[step], diverging: true, range: state.range, legend: state.legend });
+    if (state) rows.push({ label: state.label, values: pick(state.values[step]), diverging: true, range: state.range, legend: state.legend });
   }
   const H = rows[0].values.length, rh = 15 * s, gap = 4 * s;
   const labelW = Math.max(...rows.map((r) => r.label.length)) * 6.2 * s + 10;       // text widths, estimated
   const legendW = 40 * s + Math.max(...rows.map((r) => r.legend.length)) * 5.6 * s;
   const width = inst.widths.gates || (inst.widths.gates = Math.max(240, panel.clientWidth || 420));   // no reflow per step
-  const cell = Math.max(4, Math.min(28 * s, (width - labelW - legendW - 8) / H));
-  const pic = svg("svg", { width: labelW + cell * H + legendW, height: rows.length * (rh + gap) + 2, class: "strips" }, panel);
+  const cell = Math.max(data.units && data.units.choose ? 1 : 4, Math.min(28 * s, (width - labelW - legendW - 8) / H));
+  const numbered = Boolean(data.units && data.units.choose) && cell >= 15 * s;     // the units' numbers under the strips
+  const pic = svg("svg", { width: labelW + cell * H + legendW, height: rows.length * (rh + gap) + 2 + (numbered ? 12 * s : 0),
+    class: "strips", "data-units": units.join(" ") }, panel);
   const defs = svg("defs", {}, pic);
   gradient(defs, "live-strip-state", data.colours.state);
   gradient(defs, "live-strip-gate", data.colours.gate);
   rows.forEach((row, i) => {
     const y = i * (rh + gap) + 1;
     label(pic, labelW - 6, y + rh / 2 + 4 * s, row.label, { class: "index", "text-anchor": "end" });
-    row.values.forEach((v, u) => {
-      const fill = row.diverging ? colourAt(data.colours.state, 0.5 + v / (2 * row.range)) : colourAt(data.colours.gate, v / row.range);
-      const r = svg("rect", { x: labelW + u * cell, y, width: Math.max(1, cell - 1), height: rh, fill }, pic);
-      r.dataset.tip = `${row.label} · ${data.words.unit} ${u}: ${signed(v)}`;
-      if (H <= 16 && cell >= 24 * s) label(pic, labelW + u * cell + cell / 2, y + rh / 2 + 4 * s, v.toFixed(2),
-        { "text-anchor": "middle", class: "cellnum " + (Math.abs(v) > 0.6 || (!row.diverging && v < 0.4) ? "light" : "dark") });
-    });
+    const rgb = (v) => (row.diverging ? rgbAt(data.colours.state, 0.5 + v / (2 * row.range)) : rgbAt(data.colours.gate, v / row.range));
+    if (H > 64) {                                 // every unit of a wide model: one picture per strip, no gaps
+      cellImage(pic, H, 1, (u) => rgb(row.values[u]), { x: labelW, y, width: cell * H, height: rh });
+    } else {
+      row.values.forEach((v, u) => {
+        const c = rgb(v);
+        svg("rect", { x: labelW + u * cell, y, width: Math.max(1, cell - 1), height: rh, fill: `rgb(${c[0]},${c[1]},${c[2]})` }, pic);
+        if (H <= 16 && cell >= 24 * s) label(pic, labelW + u * cell + cell / 2, y + rh / 2 + 4 * s, v.toFixed(2),
+          { "text-anchor": "middle", class: "cellnum " + (Math.abs(v) > 0.6 || (!row.diverging && v < 0.4) ? "light" : "dark") });
+      });
+    }
     legend(pic, labelW + cell * H + 8, y, rh, row, s);
   });
-  pic.onmousemove = (e) => tipFor(inst, e, e.target.dataset && e.target.dataset.tip);
+  if (numbered) {
+    const y = rows.length * (rh + gap) + 9 * s;
+    units.forEach((u, i) => label(pic, labelW + i * cell + cell / 2, y, String(u), { "text-anchor": "middle", class: "unitnum" }));
+  }
+  pic.onmousemove = (e) => {                      // the strip and unit under the mouse, from its position
+    const box = pic.getBoundingClientRect(), x = e.clientX - box.left - labelW, y = e.clientY - box.top - 1;
+    const i = Math.floor(y / (rh + gap)), u = Math.floor(x / cell), row = rows[i];
+    const inside = row && u >= 0 && u < H && y - i * (rh + gap) < rh;
+    tipFor(inst, e, inside ? `${row.label} · ${data.words.unit} ${units[u]}: ${signed(row.values[u])}` : "");
+  };
   pic.onmouseleave = () => { inst.tip.style.display = "none"; };
 }
 
@@ -361,8 +460,9 @@ function hover(inst, e, pic) {
   const { data } = inst;
   let text = `${t} · ${data.tokens[t]}`;
   if (area && area.state) {
-    const u = Math.min(area.state.values[t].length - 1, Math.floor((y - area.top) / area.rh));
-    text += ` — ${data.words.unit} ${u}: ${area.state.letter} = ${signed(area.state.values[t][u])}`;
+    const u = area.units[Math.min(area.units.length - 1, Math.floor((y - area.top) / area.rh))];
+    const flag = inst.flagged && inst.flagged.get(u);
+    text += ` — ${data.words.unit} ${u}${flag ? ` (${flag})` : ""}: ${area.state.letter} = ${signed(area.state.values[t][u])}`;
   } else if (area && area.probs) {
     text += " — " + area.probs.labels.map((n, c) => `${n} ${area.probs.probs[t][c].toFixed(3)}`).join(", ");
   }
@@ -377,6 +477,20 @@ function tipFor(inst, e, text) {
   tip.style.display = "block";
   tip.style.left = `${e.clientX - box.left + 14}px`;
   tip.style.top = `${e.clientY - box.top + 14}px`;
+}
+
+// a grid the server packed (figures/live.py _grid: base64 float32, row after row) as rows of numbers
+function unpackGrid(values) {
+  if (!values || Array.isArray(values) || !values.float32) return values;
+  const bytes = Uint8Array.from(atob(values.float32), (c) => c.charCodeAt(0));
+  const flat = new Float32Array(bytes.buffer), [T, H] = values.shape;
+  return Array.from({ length: T }, (_, t) => flat.subarray(t * H, (t + 1) * H));
+}
+
+function unpack(data) {
+  for (const part of [data.hidden, data.cellState, ...(data.gates || [])]) {
+    if (part) part.values = unpackGrid(part.values);
+  }
 }
 
 // ---- moving, playing, telling the server -----------------------------------------------------
@@ -452,19 +566,27 @@ function onKey(inst, e) {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { data, parentElement, setTriggerValue, setStateValue } = component;
   const root = parentElement.querySelector(".live");
   const inst = parentElement.__rnnvizLive || (parentElement.__rnnvizLive = { step: 0, sent: null });
   inst.root = root;
   root.dataset.view = data.view || "step";
   inst.setTriggerValue = setTriggerValue;
+  inst.setStateValue = setStateValue;
+  if (inst.id !== data.id && data.slim) {   // numbers we do not hold (a remount): ask for them
+    setStateValue("have", "");
+    return () => {};
+  }
   if (inst.id !== data.id) {                 // a new sentence, model, language or size
     inst.id = data.id;
+    inst.unitChoice = data.unitChoice;       // the server's copy of the student's last choice
+    unpack(data);                            // once per sentence
     inst.pending = [];
     inst.areas = [];
     viewOf(data).build(inst, root, data);
     inst.serverStep = data.step;
     viewOf(data).show(inst, data.step);
+    if (data.wide) setStateValue("have", data.id);   // a wide model's reruns may now leave the numbers out
   } else if (data.step !== inst.serverStep) { // the server moved the cursor (not our own echo)
     inst.serverStep = data.step;
     const echo = (inst.pending || []).indexOf(data.step);   // an older step we told: not a move

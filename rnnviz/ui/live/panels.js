@@ -122,33 +122,77 @@ function buildHeatmap(inst, el, panel) {
   const framed = !!panel.frames;
   const values = framed ? panel.frames[0].values : panel.values;
   const X = values.length, H = X ? values[0].length : 0;
+  const many = !framed && panel.units && panel.units.choose;
+  const units = many ? panelUnits(el, panel) : Array.from({ length: H }, (_, u) => u), R = units.length;
   const geo = columnsOf(inst, el, X), { s, left, cw } = geo;
   const scale = inst.data.colours[panel.colour || "state"];
   legendBar(tag("div", "pkey", el), scale, panel.legend || "");
-  const rh = Math.max(3, Math.min(10 * s, Math.floor((192 * s) / Math.max(H, 1))));
-  const pic = svg("svg", { class: "grid" }, el);
-  label(pic, left - 4, rh + 2, "0", { class: "index", "text-anchor": "end" });
-  label(pic, left - 4, H * rh, String(H - 1), { class: "index", "text-anchor": "end" });
-  const mid = (H * rh) / 2, ax = 12 * s;
+  if (many) panelUnitBar(inst, el, panel);
+  const rh = Math.max(3, Math.min(10 * s, Math.floor(((many ? 320 : 192) * s) / Math.max(R, 1))));
+  const pic = svg("svg", { class: "grid", "data-units": units.join(" ") }, el);
+  if (many) {                                     // every row named by its unit, as far as there is room
+    const every = Math.max(1, Math.ceil((10 * s) / rh));
+    for (let r = 0; r < R; r += every) label(pic, left - 4, r * rh + rh / 2 + 3 * s, String(units[r]), { class: "unitnum", "text-anchor": "end" });
+  } else {
+    label(pic, left - 4, rh + 2, "0", { class: "index", "text-anchor": "end" });
+    label(pic, left - 4, H * rh, String(H - 1), { class: "index", "text-anchor": "end" });
+  }
+  const mid = (R * rh) / 2, ax = 12 * s;
   label(pic, ax, mid, inst.data.words.unit, { class: "axis", "text-anchor": "middle", transform: `rotate(-90 ${ax} ${mid})` });
   const [low, high] = panel.range;
   el._at = (v) => (v === null ? "transparent" : colourAt(scale, (v - low) / (high - low || 1)));
-  el._cells = values.map((column, t) => column.map((v, u) => svg("rect", { x: left + t * cw, y: u * rh,
-    width: cw + 0.5, height: rh + 0.5, fill: el._at(v) }, pic)));
-  el._axis = tokenAxis(inst, pic, geo, framed ? panel.x : positionLabels(inst), H * rh);
-  el._outlines = framed ? [] : outlineRects(inst, pic, 0, H * rh, cw);
+  if (framed) {                                   // the scrubber recolours its cells at each snapshot
+    el._cells = values.map((column, t) => units.map((u, r) => svg("rect", { x: left + t * cw, y: r * rh,
+      width: cw + 0.5, height: rh + 0.5, fill: el._at(column[u]) }, pic)));
+  } else {                                        // one picture (live.js cellImage): cheap to repaint at a step
+    const at = (v) => (v === null ? null : rgbAt(scale, (v - low) / (high - low || 1)));
+    cellImage(pic, X, R, (t, r) => at(values[t][units[r]]), { x: left, y: 0, width: X * cw, height: R * rh });
+  }
+  el._axis = tokenAxis(inst, pic, geo, framed ? panel.x : positionLabels(inst), R * rh);
+  el._outlines = framed ? [] : outlineRects(inst, pic, 0, R * rh, cw);
   pic.setAttribute("width", geo.width);
-  pic.setAttribute("height", H * rh + el._axis.height);
+  pic.setAttribute("height", R * rh + el._axis.height);
   el._geo = geo;
   pic.onmousemove = (e) => {
-    const t = columnUnder(e, pic, geo, X), u = Math.floor((e.clientY - pic.getBoundingClientRect().top) / rh);
-    if (t === null || u < 0 || u >= H) { tipFor(inst, e, ""); return; }
-    const now = framed ? panel.frames[inst.step].values : panel.values, v = now[t][u];
+    const t = columnUnder(e, pic, geo, X), r = Math.floor((e.clientY - pic.getBoundingClientRect().top) / rh);
+    if (t === null || r < 0 || r >= R) { tipFor(inst, e, ""); return; }
+    const u = units[r], now = framed ? panel.frames[inst.step].values : panel.values, v = now[t][u];
     const where = framed ? panel.x[t] : `${t} · ${inst.data.positions[t].label}`;
     tipFor(inst, e, `${where} — ${inst.data.words.unit} ${u}: ${panel.letter} = ${v === null ? "–" : signed(v)}`);
   };
   pic.onmouseleave = () => tipFor(inst, null, "");
   if (!framed) pic.onclick = (e) => { const t = columnUnder(e, pic, geo, X); if (t !== null) go(inst, t); };
+}
+
+// a panel of many units: its rows are the chosen order's first `top` units, or all of them
+function panelUnits(el, panel) {
+  const choice = el._units || (el._units = { order: "activity", all: false });
+  const order = panel.units.orders[choice.order] || panel.units.orders.natural;
+  return choice.all ? order.slice() : order.slice(0, panel.units.top);
+}
+
+// the panel's own choice (most active · by number, all units): it redraws this panel only
+function panelUnitBar(inst, el, panel) {
+  const words = panel.units.words, choice = el._units;
+  const bar = tag("div", "bar units", el);
+  tag("span", "units-label", bar, words.sort);
+  const redraw = (change) => {
+    el._units = { ...choice, ...change };
+    el.replaceChildren();
+    buildHeatmap(inst, el, panel);
+    showHeatmap(inst, el, panel, inst.step);
+  };
+  for (const name of ["activity", "natural"]) {
+    const button = tag("button", "step order", bar, words.orders[name]);
+    button.dataset.order = name;
+    button.title = words.helps[name];
+    button.setAttribute("aria-pressed", String(choice.order === name));
+    button.onclick = () => redraw({ order: name });
+  }
+  const every = tag("button", "step all", bar, words.all);
+  every.setAttribute("aria-pressed", String(choice.all));
+  every.onclick = () => redraw({ all: !choice.all });
+  tag("span", "units-note", bar, choice.all ? words.showing_all : words.showing_top);
 }
 
 function showHeatmap(inst, el, panel, step) {
