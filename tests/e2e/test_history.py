@@ -79,7 +79,7 @@ def back_on_step_through(page) -> None:
     wait_for_path(page, "step_through")
     wait_for_sentence_box(page, SENTENCE)
     wait_for_live(page, "v.dataset.sentence === want && v.dataset.step === '3'", " ".join(SENTENCE.split()),
-                  timeout=30_000)
+                  timeout=60_000)                           # a page switch on a busy CI machine
     assert view_step(page) == 3
     assert query(page).get("text") == SENTENCE and query(page).get("step") == "3", page.url
 
