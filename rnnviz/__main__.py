@@ -1,4 +1,4 @@
-"""python -m rnnviz {trace,models,bench,train}: the same engine as the app, from the shell."""
+"""python -m rnnviz (or `rnnviz`): the same engine as the app, from the shell."""
 import sys
 
 from .cli import main

@@ -15,10 +15,11 @@ import torch
 
 from .errors import CheckpointError
 from .model import Model, ModelSpec
+from .paths import ASSETS
 from .text import Vocab
 
 # The bundled models; RNNVIZ_MODELS_DIR points elsewhere (tests use it for broken model folders).
-MODELS_DIR = Path(os.environ.get("RNNVIZ_MODELS_DIR") or Path(__file__).resolve().parent.parent / "assets" / "models")
+MODELS_DIR = Path(os.environ.get("RNNVIZ_MODELS_DIR") or ASSETS / "models")
 MAX_WEIGHTS_BYTES = 64 * 1024 * 1024
 MAX_CARD_BYTES = 8 * 1024 * 1024
 LESSON_CLASSES = ("World", "Sports", "Business", "Sci/Tech")   # the lesson's AG News classes

@@ -1,6 +1,6 @@
 """Every string the app shows, in English and Filipino.
 
-The catalogues are assets/i18n/<lang>.json: flat {"area.name": "text"} maps with the same keys
+The catalogues are rnnviz/assets/i18n/<lang>.json: flat {"area.name": "text"} maps with the same keys
 in every language (a test checks it). Text may hold format fields, filled by keyword:
 
     t("step.inside", t_sub="₃")          # "Inside the cell at x₃" / "Sa loob ng cell sa x₃"
@@ -14,11 +14,12 @@ import json
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import lru_cache
-from pathlib import Path
+
+from .paths import ASSETS
 
 LANGUAGES = {"en": "English", "fil": "Filipino"}
 DEFAULT = "en"
-FOLDER = Path(__file__).resolve().parent.parent / "assets" / "i18n"
+FOLDER = ASSETS / "i18n"
 
 _source: Callable[[], str] = lambda: DEFAULT
 

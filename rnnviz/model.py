@@ -37,7 +37,7 @@ class ModelSpec:
     pooling: str = "last"          # classifier reads the last state, or the mean of all states
     labels: tuple[str, ...] = ()   # class names (classifier only)
     nonlinearity: str = "tanh"     # plain RNN only: "tanh" | "relu"
-    tokenizer: str = "words"       # how text becomes tokens: "words" | "chars" (text.TOKENIZERS)
+    tokenizer: str = "words"       # how text becomes tokens: a name in text.TOKENIZERS
 
     @property
     def directions(self) -> int:
@@ -125,6 +125,7 @@ class Model(nn.Module):
             raise CheckpointError(
                 f"The vocabulary has {len(vocab):,} tokens but the model expects {spec.vocab_size:,}.")
         self.spec, self.vocab, self.card = spec, vocab, dict(card or {})
+        self.custom_tokenizer = None     # a notebook's own callable (str -> list[str]) overrides spec.tokenizer
         self.embedding = nn.Embedding(spec.vocab_size, spec.emb_size)
         self.rnn = spec.cell_kind.torch_module(spec.emb_size, spec.hidden_size, num_layers=spec.layers,
                              bidirectional=spec.bidirectional, batch_first=True, **spec.activation)
@@ -135,9 +136,17 @@ class Model(nn.Module):
         """Names of the C outputs: the classes, or the vocabulary for a language model."""
         return list(self.vocab.tokens) if self.spec.head_kind.next_word else list(self.spec.labels)
 
+    @property
+    def tokenizer_name(self) -> str:
+        """spec.tokenizer, or "custom" when the student's own tokenizer is in use."""
+        return "custom" if self.custom_tokenizer else self.spec.tokenizer
+
     def tokenize(self, text: str) -> list[str]:
-        """`text` as this model reads it: words, or characters (spec.tokenizer)."""
-        return TOKENIZERS[self.spec.tokenizer](text)
+        """`text` as this model reads it: with the student's own tokenizer when one is set, else
+        spec.tokenizer's (words, characters, basic_english, keras)."""
+        if self.custom_tokenizer is None:
+            return TOKENIZERS[self.spec.tokenizer](text)
+        return custom_tokens(self.custom_tokenizer, text)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Fused pass for training. ids [B, T], lengths [B] -> logits [B, C] or [B, T, V] (lm)."""
@@ -187,6 +196,18 @@ class Model(nn.Module):
     def embeddings(self, ids) -> np.ndarray:
         """x_t for each id, float64 [T, E]."""
         return self.embedding.weight.detach()[torch.as_tensor(ids, dtype=torch.long)].numpy().astype(np.float64)
+
+
+def custom_tokens(tokenizer, text: str) -> list[str]:
+    """A student's tokenizer applied to `text`, checked: it must give a list of strings."""
+    try:
+        tokens = tokenizer(text)
+    except Exception as err:                     # the student's own code: say whose error it is
+        raise RnnvizError(f"Your tokenizer raised {type(err).__name__}: {err}") from None
+    if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
+        raise RnnvizError("Your tokenizer must return a list of strings (one per token), "
+                          f"but it returned {type(tokens).__name__}.")
+    return list(tokens)
 
 
 def set_forget_bias(model: Model, value: float) -> None:

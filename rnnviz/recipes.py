@@ -1,4 +1,4 @@
-"""How every bundled model in assets/models is made: one recipe per name, and its model card.
+"""How every bundled model in rnnviz/assets/models is made: one recipe per name, and its model card.
 
     python -m rnnviz train --name story-lstm     # one bundled model, from its recipe
     python -m rnnviz train --all                 # every one of them
@@ -150,7 +150,7 @@ def real_card(recipe: Recipe, data: Data, best: TrainResult, results: list[Train
                              for r in results],
              "selection": _selection(recipe), "held_out": held_out,
              **({"notes": recipe.notes} if recipe.notes else {}),
-             "corpus": "assets/corpus/english (see its NOTICE.md)",
+             "corpus": "rnnviz/assets/corpus/english (see its NOTICE.md)",
              "weights": "float16 (every number shown is computed from them)" if recipe.half else "float32"}
     found = None
     if flags and task.flag_concepts:

@@ -1,5 +1,6 @@
-"""Text to tokens to ids: a word tokenizer close to the lesson's `basic_english`, a character
-tokenizer for the character-level models, and the vocabulary."""
+"""Text to tokens to ids: rnnviz's word tokenizer, a character tokenizer for the character-level
+models, the lesson's own `basic_english` (torchtext's rules, exactly), Keras's default text
+standardisation, and the vocabulary."""
 from __future__ import annotations
 
 import re
@@ -48,13 +49,46 @@ def characters(text: str) -> list[str]:
     return [SPACE if c == " " else c for c in " ".join(text.split())]
 
 
-TOKENIZERS = {"words": tokenize, "chars": characters}    # ModelSpec.tokenizer -> its function
+# torchtext's basic_english, rule by rule, applied in this order to the lower-cased text.
+_BASIC_ENGLISH = [(re.compile(pattern), spaced) for pattern, spaced in (
+    (r"'", " '  "), (r'"', ""), (r"\.", " . "), (r"<br \/>", " "), (r",", " , "), (r"\(", " ( "),
+    (r"\)", " ) "), (r"!", " ! "), (r"\?", " ? "), (r";", " "), (r":", " "), (r"\s+", " "))]
+
+
+def basic_english(text: str) -> list[str]:
+    """The lesson's tokenizer, torchtext's `get_tokenizer("basic_english")`, reproduced exactly:
+    lower-case; a space either side of ' . , ( ) ! ?; drop "; ; and : and "<br />" become spaces;
+    split on whitespace. Everything else stays inside its word: "don't" -> ["don", "'", "t"],
+    "--" and "$600" and "well-known" stay whole. (Text beyond MAX_CHARS is not read.)
+    """
+    text = text[:MAX_CHARS].lower()
+    for rule, spaced in _BASIC_ENGLISH:
+        text = rule.sub(spaced, text)
+    return text.split()
+
+
+_KERAS_PUNCTUATION = re.compile(r"[!\"#$%&()\*\+,\-\./:;<=>?@\[\\\]^_`{|}~']")
+
+
+def keras_standard(text: str) -> list[str]:
+    """Keras's TextVectorization with its defaults (standardize="lower_and_strip_punctuation",
+    split="whitespace"): lower-case, delete every ASCII punctuation mark, split on whitespace.
+    "Don't stop!" -> ["dont", "stop"]."""
+    return _KERAS_PUNCTUATION.sub("", text[:MAX_CHARS].lower()).split()
+
+
+# ModelSpec.tokenizer -> its function. "words" and "chars" are rnnviz's own models; a lesson
+# model reads with "basic_english", a Keras model with "keras".
+TOKENIZERS = {"words": tokenize, "chars": characters, "basic_english": basic_english, "keras": keras_standard}
 
 
 class Vocab:
-    """Token <-> id. Unknown words map to `<unk>` if the list has it, else to id 0 (the lesson's rule)."""
+    """Token <-> id. Unknown words map to the `unk` token if the list has it, else to id 0 (the
+    lesson's rule). `specials` are tokens that are not words (padding, the unknown word): a text
+    token equal to one of them still counts as unknown. Keras's layout is
+    Vocab(tokens, unk="[UNK]", specials=("", "[UNK]"))."""
 
-    def __init__(self, tokens: list[str]):
+    def __init__(self, tokens: list[str], unk: str = UNK, specials: tuple[str, ...] = (PAD, UNK)):
         if not tokens:
             raise CheckpointError("The vocabulary is empty: it needs one token per line.")
         if len(tokens) > MAX_VOCAB:
@@ -63,13 +97,14 @@ class Vocab:
         self.stoi = {}
         for i, token in enumerate(self.tokens):
             self.stoi.setdefault(token, i)
-        self.unk_id = self.stoi.get(UNK, 0)
+        self.unk_id = self.stoi.get(unk, 0)
+        self.specials = frozenset(specials)
 
     def __len__(self) -> int:
         return len(self.tokens)
 
     def __contains__(self, token: str) -> bool:
-        return token in self.stoi and token not in (PAD, UNK)
+        return token in self.stoi and token not in self.specials
 
     def ids(self, tokens: list[str]) -> list[int]:
         return [self.stoi.get(t, self.unk_id) for t in tokens]

@@ -30,7 +30,7 @@ class Trace:
         connectivity: [T]               ‖∂L/∂x_t‖, x_t the embedding of token t
         target: what L is, in words
         kind: the cell kind ("rnn" | "gru" | "lstm"), head: "classifier" | "lm" (see registry)
-        tokenizer: "words" | "chars", how the text became tokens (ModelSpec.tokenizer)
+        tokenizer: how the text became tokens (ModelSpec.tokenizer, or "custom": the student's own)
     """
 
     tokens: list[str]
@@ -135,7 +135,7 @@ def trace(model, text: str, target=None, clamp=None) -> Trace:
         target=described,
         kind=spec.cell,
         head=spec.head,
-        tokenizer=spec.tokenizer,
+        tokenizer=model.tokenizer_name,
     )
 
 

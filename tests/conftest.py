@@ -3,7 +3,7 @@
 Tiers follow the folders: tests/unit is marked `unit`, tests/app `app`, tests/e2e `e2e`, so
 `pytest -m unit` is the fast inner loop and plain `pytest` runs everything.
 
-Every test reads the bundled models in assets/models/, exactly as the app does; a test that
+Every test reads the bundled models in rnnviz/assets/models/, exactly as the app does; a test that
 needs another folder sets RNNVIZ_MODELS_DIR itself (see tests/app/test_model_folder.py).
 """
 from __future__ import annotations

@@ -9,9 +9,9 @@ import os
 import sys
 
 from ..errors import RnnvizError
-from . import bench_cmd, corpus_cmd, models_cmd, trace_cmd, train_cmd
+from . import app_cmd, bench_cmd, corpus_cmd, models_cmd, trace_cmd, train_cmd
 
-COMMANDS = (trace_cmd, models_cmd, bench_cmd, train_cmd, corpus_cmd)
+COMMANDS = (trace_cmd, models_cmd, app_cmd, bench_cmd, train_cmd, corpus_cmd)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,8 +20,8 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(prog="python -m rnnviz", description="Look inside recurrent networks.")
+def main(argv: list[str] | None = None, prog: str = "python -m rnnviz") -> int:
+    parser = _Parser(prog=prog, description="Look inside recurrent networks.")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for command in COMMANDS:
         command.add_parser(subparsers)
@@ -37,3 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:              # the output went to a reader that closed (… | head): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def console() -> int:
+    """The `rnnviz` command a pip install puts on the PATH: the same as `python -m rnnviz`."""
+    from ..runtime import use_one_thread
+
+    use_one_thread()      # an entry point chooses the threads; importing rnnviz does not
+    return main(prog="rnnviz")

@@ -1,8 +1,8 @@
 """python -m rnnviz train: train one model, or rebuild the bundled ones from their recipes.
 
-    python -m rnnviz train --task story --cell lstm --seed 2 --out assets/models/my-story
+    python -m rnnviz train --task story --cell lstm --seed 2 --out my-models/my-story
     python -m rnnviz train --name story-lstm        # one bundled model, from its recipe
-    python -m rnnviz train --all                    # every bundled model (assets/models)
+    python -m rnnviz train --all                    # every bundled model (rnnviz/assets/models)
 
 A progress bar goes to stderr; a one-line summary per model to stdout.
 """
@@ -30,7 +30,7 @@ def add_parser(subparsers):
     what.add_argument("--name", help="rebuild one bundled model from its recipe, e.g. story-lstm")
     what.add_argument("--all", action="store_true", help="rebuild every bundled model from its recipe")
     what.add_argument("--out", help="save here: a path without suffix (writes OUT.pt and OUT.json); "
-                                    "with --name/--all, the folder (default assets/models)")
+                                    "with --name/--all, the folder (default rnnviz/assets/models)")
     how = p.add_argument_group("how (with --task/--cell)")
     how.add_argument("--seed", type=int, default=0)
     how.add_argument("--emb", type=int, default=16, help="embedding size (default 16)")

@@ -9,8 +9,9 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import RnnvizError
+from ..paths import ASSETS
 
-CORPUS_DIR = Path(__file__).resolve().parents[2] / "assets" / "corpus" / "english"
+CORPUS_DIR = ASSETS / "corpus" / "english"
 
 
 @cache

@@ -1,6 +1,6 @@
 """Builds the real-English corpus from two Debian packages (apt-get install wordnet-base fortunes):
 
-    python -m rnnviz corpus build            # writes assets/corpus/english/{train,valid,test}.txt
+    python -m rnnviz corpus build            # writes rnnviz/assets/corpus/english/{train,valid,test}.txt
 
 - WordNet 3.0's example phrases: the quoted examples inside the glosses of data.noun, data.verb,
   data.adj and data.adv ("cause to be alert and energetic; "Coffee and tea stimulate me"").

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
 from ..errors import RnnvizError
+from ..paths import ASSETS
 from .base import Check, Example, Task
 from .english import CorpusTask, EnglishCharsTask, EnglishTask
 from .recall import RecallTask
@@ -31,7 +31,7 @@ CONCEPTS: tuple[str, ...] = tuple(dict.fromkeys(c for task in _GRAMMARS.values()
 """Every flag concept of the bundled grammars, in the tasks' order: ("female", "plural", "negation")."""
 
 # Sentences that belong to no grammar: the lesson model's and the lesson ideas'.
-EXAMPLES_FILE = Path(__file__).resolve().parents[2] / "assets" / "examples.json"
+EXAMPLES_FILE = ASSETS / "examples.json"
 
 __all__ = ["ALL_TASKS", "CONCEPTS", "CORPUS_TASKS", "TASKS", "Check", "CorpusTask", "Example", "Task", "get_task",
            "prepared", "trigger_words"]
@@ -54,7 +54,7 @@ def prepared() -> dict:
     """The prepared sentences: {"tasks": {task: [...]}, "ideas": {idea: [...]}}.
 
     A grammar's sentences come from its `examples()`, the others (the lesson model's, each
-    lesson idea's) from assets/examples.json, which therefore holds no grammar's list.
+    lesson idea's) from rnnviz/assets/examples.json, which therefore holds no grammar's list.
     """
     extra = _examples_file()
     tasks = {name: task.examples() for name, task in _TASKS.items()}

@@ -83,7 +83,7 @@ def upload(page, app_url, weights: bytes) -> None:
     page.locator(".st-key-lesson_vocab input[type=file]").set_input_files(
         {"name": "vocab.txt", "mimeType": "text/plain", "buffer": "\n".join(LESSON_TOKENS).encode()})
     for name in ("model.pt", "vocab.txt"):
-        page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
+        page.get_by_text(name, exact=True).first.wait_for(timeout=90_000)      # a busy CI machine
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1500)                                  # the rerun that hands the files over
     page.locator(".st-key-lesson_open button").click()
