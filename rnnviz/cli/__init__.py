@@ -25,7 +25,10 @@ def main(argv: list[str] | None = None, prog: str = "python -m rnnviz") -> int:
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for command in COMMANDS:
         command.add_parser(subparsers)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "passes_on", False):       # only `rnnviz app` hands options on (to streamlit)
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.streamlit_args = extra
     try:
         return args.run(args)
     except RnnvizError as err:

@@ -2,7 +2,7 @@
 (rnnviz/app/, copied in by setup.py). Extra arguments go to `streamlit run` (e.g. --server.port 8502)."""
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -11,10 +11,9 @@ from ..paths import PACKAGE
 
 
 def add_parser(subparsers):
-    p = subparsers.add_parser("app", help="start the app in the browser (streamlit run app.py)")
-    p.add_argument("streamlit_args", nargs="*", metavar="ARG",
-                   help="passed on to streamlit run, e.g. -- --server.port 8502")
-    p.set_defaults(run=run)
+    p = subparsers.add_parser("app", help="start the app in the browser (streamlit run app.py)",
+                              description="Any further options go to streamlit run, e.g. --server.port 8502.")
+    p.set_defaults(run=run, passes_on=True)
 
 
 def app_script(package: Path = PACKAGE) -> Path:
@@ -31,8 +30,9 @@ def command(script: Path, streamlit_args: list[str]) -> list[str]:
 
 
 def run(args) -> int:
+    """Becomes `streamlit run` (exec: Ctrl+C and a stop signal reach the server itself), with the
+    app's folder as the working directory so its .streamlit/config.toml applies."""
     script = app_script()
-    try:            # the app's folder is the working directory, so its .streamlit/config.toml applies
-        return subprocess.call(command(script, args.streamlit_args), cwd=script.parent)
-    except KeyboardInterrupt:
-        return 0
+    print(f"rnnviz: starting the app in {script.parent}", flush=True)
+    os.chdir(script.parent)
+    os.execv(sys.executable, command(script, args.streamlit_args))
