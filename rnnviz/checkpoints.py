@@ -9,6 +9,8 @@ import io
 import json
 import os
 import tempfile
+import warnings
+from collections.abc import Mapping
 from pathlib import Path
 
 import torch
@@ -16,6 +18,7 @@ import torch
 from .errors import CheckpointError
 from .model import Model, ModelSpec
 from .paths import ASSETS
+from .pickled import kind_of_pickle, pickled_globals
 from .text import Vocab
 
 # The bundled models; RNNVIZ_MODELS_DIR points elsewhere (tests use it for broken model folders).
@@ -61,23 +64,99 @@ def read_card(path: Path) -> dict:
 
 
 def read_state_dict(source) -> dict[str, torch.Tensor]:
-    """Tensors only: a file (path) or bytes/a file object, under the size cap, weights_only."""
+    """Tensors only, on the CPU: a file (path), bytes, a file object or a dict already in memory,
+    holding a state_dict or a checkpoint dict with one inside (read_weights says which)."""
+    return read_weights(source)[0]
+
+
+def read_weights(source) -> tuple[dict[str, torch.Tensor], dict]:
+    """The state_dict in `source` and what reading it found: {"entry": the checkpoint key it came
+    from or None, "ignored": the checkpoint's other keys, "prefix": a key prefix removed or None}.
+
+    Accepted: torch.save(net.state_dict(), F) (also from a GPU: tensors are mapped to the CPU), a
+    checkpoint dict {"model_state_dict" or "state_dict": …, "optimizer_state_dict": …, "epoch": …}
+    (the rest is ignored), the same dicts in memory, or the module itself. Keys saved through
+    DataParallel ("module.") or torch.compile ("_orig_mod.") lose that prefix. A file is read
+    under the size cap with weights_only=True, so nothing in it ever runs."""
+    if isinstance(source, torch.nn.Module):
+        source = source.state_dict()
+    loaded = source if isinstance(source, Mapping) else _torch_load(_weights_bytes(source))
+    state, entry, ignored = _state_in(loaded)
+    state, prefix = _without_prefix(state)
+    return ({k: v.detach().cpu() for k, v in state.items()},
+            {"entry": entry, "ignored": ignored, "prefix": prefix})
+
+
+CHECKPOINT_ENTRIES = ("model_state_dict", "state_dict")     # where a training checkpoint keeps the weights
+WRAPPER_PREFIXES = ("module.", "_orig_mod.")                 # DataParallel, torch.compile
+SAVE_STATE_DICT = 'torch.save(net.state_dict(), "model.pt")'
+
+
+def _weights_bytes(source) -> bytes:
     if isinstance(source, (str, Path)):
         _check_size(source, MAX_WEIGHTS_BYTES)
-    elif isinstance(source, bytes):
-        if len(source) > MAX_WEIGHTS_BYTES:
-            raise CheckpointError(f"The weights file is larger than {MAX_WEIGHTS_BYTES // 2**20} MB.")
-        source = io.BytesIO(source)
+        return Path(source).read_bytes()
+    data = source.read(MAX_WEIGHTS_BYTES + 1) if hasattr(source, "read") else source
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise CheckpointError("The weights must be a file, its bytes, or a state_dict (names mapped to tensors), "
+                              f"not a {type(source).__name__}.")
+    if len(data) > MAX_WEIGHTS_BYTES:
+        raise CheckpointError(f"The weights file is larger than {MAX_WEIGHTS_BYTES // 2**20} MB.")
+    return bytes(data)
+
+
+def _torch_load(data: bytes):
     try:
-        state = torch.load(source, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():     # torch's notices (a pickle protocol it did not write): not the student's
+            warnings.simplefilter("ignore")
+            return torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as err:  # noqa: BLE001 — any failure to unpickle means "not a weights file"
-        raise CheckpointError(
-            "This is not a plain PyTorch weights file (save it with torch.save(model.state_dict(), path)). "
-            f"Reading it failed: {_first_sentence(err)}") from None
-    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
-                                              for k, v in state.items()):
-        raise CheckpointError("The weights file must hold a state_dict: names mapped to tensors.")
-    return {k.removeprefix("module."): v for k, v in state.items()}
+        names = pickled_globals(data)
+        kind = kind_of_pickle(names)
+        if kind == "module":
+            raise CheckpointError("This is a whole pickled model (torch.save(net, …)), which could run code "
+                                  f"when read: save the weights alone instead, {SAVE_STATE_DICT}.") from None
+        if kind == "torchtext":
+            raise CheckpointError("This is a pickled torchtext vocabulary, not weights: write its tokens "
+                                  "as a text file and open that as the vocabulary.") from None
+        foreign = sorted(n for n in names if not n.startswith(("torch.", "collections.OrderedDict")))
+        if foreign:
+            raise CheckpointError(f"This is not a plain PyTorch weights file: it holds pickled Python objects "
+                                  f"({_listed(foreign)}), which rnnviz never unpickles (that could run code). "
+                                  f"Save the weights alone, {SAVE_STATE_DICT}.") from None
+        raise CheckpointError(f"This is not a plain PyTorch weights file (save one with {SAVE_STATE_DICT}). "
+                              f"Reading it failed: {_first_sentence(err)}") from None
+
+
+def _is_tensor_dict(value) -> bool:
+    return isinstance(value, Mapping) and bool(value) and all(
+        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in value.items())
+
+
+def _state_in(loaded) -> tuple[Mapping, str | None, list[str]]:
+    """(state_dict, the checkpoint key holding it or None, the checkpoint's other keys)."""
+    if _is_tensor_dict(loaded):
+        return loaded, None, []
+    if not isinstance(loaded, Mapping):
+        raise CheckpointError("The weights file must hold a state_dict: names mapped to tensors "
+                              f"({SAVE_STATE_DICT}), not a {type(loaded).__name__}.")
+    keys = [str(k) for k in loaded]
+    found = [k for k in CHECKPOINT_ENTRIES if _is_tensor_dict(loaded.get(k))] or [
+        k for k in loaded if isinstance(k, str) and _is_tensor_dict(loaded[k])]
+    if len(found) != 1:
+        which = f"several state_dicts ({', '.join(found)})" if found else "no state_dict"
+        raise CheckpointError(f"The weights file must hold a state_dict: names mapped to tensors. This one "
+                              f"is a dict of {_listed(keys)} with {which} inside: save "
+                              f"{SAVE_STATE_DICT}, or a checkpoint with its weights under 'model_state_dict'.")
+    return loaded[found[0]], found[0], [k for k in keys if k != found[0]]
+
+
+def _without_prefix(state: Mapping) -> tuple[dict, str | None]:
+    """The keys without a wrapper's prefix (every key has it), and the prefix removed."""
+    for prefix in WRAPPER_PREFIXES:
+        if all(k.startswith(prefix) for k in state):
+            return {k.removeprefix(prefix): v for k, v in state.items()}, prefix
+    return dict(state), None
 
 
 def load_weights(model: Model, state: dict[str, torch.Tensor]) -> None:
@@ -152,9 +231,11 @@ def _string_list(value, what: str) -> list[str]:
 
 
 def _names(kind: str, names: list[str]) -> str:
-    if not names:
-        return ""
-    return f"{kind} {', '.join(names[:4])}" + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+    return f"{kind} {_listed(names)}" if names else ""
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
 
 
 def _first_sentence(err: Exception) -> str:

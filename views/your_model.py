@@ -3,25 +3,31 @@ import streamlit as st
 
 from rnnviz import figures
 from rnnviz.i18n import t
-from rnnviz.registry import POOLINGS, cell_kind
+from rnnviz.registry import POOLINGS
 from rnnviz.ui import controls, keys, lesson_upload, loaders, make, tokens
 from rnnviz.ui.stepper import chart
 
 
 def upload_form(_name: str) -> None:
-    """The notebook's two lines, the two files, how the classifier reads, and what opening them did."""
+    """The notebook's lines, the two files, how the classifier reads and splits text, and what opening them did."""
     st.code(lesson_upload.NOTEBOOK_CODE, language="python")
     weights_col, vocab_col = st.columns(2)
-    weights_col.file_uploader(t("your_model.weights"), type=["pt", "pth"], key=keys.WEIGHTS_FILE,
+    weights_col.file_uploader(t("your_model.weights"), type=lesson_upload.WEIGHTS_TYPES, key=keys.WEIGHTS_FILE,
                               help=t("your_model.weights_help"))
-    vocab_col.file_uploader(t("your_model.vocab"), type=["txt"], key=keys.VOCAB_FILE,
+    vocab_col.file_uploader(t("your_model.vocab"), type=lesson_upload.VOCAB_TYPES, key=keys.VOCAB_FILE,
                             help=t("your_model.vocab_help"))
-    cell_col, pooling_col, labels_col = st.columns(3)
+    cell_col, pooling_col = st.columns(2)
     cell = make.cell_picker(cell_col, t("make.cell"), keys.LESSON_CELL)
     pooling_col.radio(t("your_model.pooling"), POOLINGS, horizontal=True, key=keys.lesson_pooling(cell),
-                      index=POOLINGS.index(cell_kind(cell).lesson_pooling),
+                      index=POOLINGS.index(lesson_upload.lesson_pooling(cell)),
                       format_func=make.labelled(POOLINGS, lesson_upload.pooling_label),
                       help=t("your_model.pooling_help"))
+    tokenizer_col, labels_col = st.columns(2)
+    choices = lesson_upload.TOKENIZER_CHOICES
+    tokenizer_col.selectbox(t("your_model.tokenizer"), choices, key=keys.LESSON_TOKENIZER,
+                            index=choices.index(lesson_upload.DEFAULT_TOKENIZER),
+                            format_func=make.labelled(choices, lesson_upload.tokenizer_label),
+                            help=t("your_model.tokenizer_help"))
     labels_col.text_input(t("your_model.labels"), lesson_upload.DEFAULT_LABELS, key=keys.LESSON_LABELS)
     st.button(t("your_model.open"), on_click=lesson_upload.open_upload, type="primary", key=keys.LESSON_OPEN,
               icon=":material/upload_file:")
@@ -39,7 +45,9 @@ if text:
         st.subheader(t("your_model.found_title"))
         summary = lesson_upload.lesson_summary(model, text)
         what, found = t("your_model.column_what"), t("your_model.column_found")
-        st.dataframe([{what: k, found: str(v)} for k, v in summary.items()], hide_index=True)
+        st.dataframe([{what: k, found: str(v)} for k, v in summary.items()], hide_index=True, height="content")
+        for label, said in lesson_upload.lesson_notes(model).items():
+            st.caption(f"**{controls.md_escape(label)}:** {controls.md_escape(said)}")
     else:
         st.info(t("your_model.bundled", name=controls.md_escape(name)), icon="ℹ️")
     trace = loaders.get_trace(name, text)

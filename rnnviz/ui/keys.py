@@ -47,6 +47,7 @@ SESSION_CLAIMS = "session_claims"        # session_cached store: the presets' cl
 AS_FIGURES = "as_figures"       # the live view's parts as plotly figures
 LIVE = "live"                   # the live view component; its "moved" trigger carries the step
 LIVE_SLICE = "live_slice"       # which layer and direction the live view shows, "LAYER:DIRECTION"
+PAGE_DOWNLOAD = "page_download"  # the whole live view as one self-contained HTML page
 
 # ---- Cell anatomy, RNN vs LSTM vs GRU --------------------------------------------------------
 ANATOMY_SLICE = "anatomy_slice"     # which layer and direction the anatomy opens
@@ -97,6 +98,7 @@ SETTINGS = ("task", "cell", "seed", "emb", "hidden", "layers", "bidirectional", 
 # ---- Your lesson model (ui/make.py) ----------------------------------------------------------
 WEIGHTS_FILE, VOCAB_FILE = "lesson_weights", "lesson_vocab"
 LESSON_CELL, LESSON_LABELS = "lesson_cell", "lesson_labels"
+LESSON_TOKENIZER = "lesson_tokenizer"     # how the opened model splits text (default: the lesson's basic_english)
 LESSON_OPEN = "lesson_open"
 LESSON_RESULT = "lesson_result"     # ("ok", model name) | ("error", Problem)
 

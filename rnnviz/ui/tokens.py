@@ -23,8 +23,7 @@ def token_chips(trace, name: str) -> None:
     space), unknown ones marked "?" (and what "?" means, whenever one is); then what it knows: the
     list, or for a large vocabulary its size."""
     model = loaders.get_model(name)
-    escape = controls.md_escape
-    chips = [f":blue-background[{escape(tok)}]" if known else f":orange-background[{escape(tok)} ?]"
+    chips = [f":blue-background[{_chip(tok)}]" if known else f":orange-background[{_chip(tok)} ?]"
              for tok, known in zip(trace.tokens, trace.known)]
     st.markdown(" ".join(chips))
     unknown = reading.reading(trace, model.vocab).unknown
@@ -36,6 +35,12 @@ def token_chips(trace, name: str) -> None:
         return
     with st.expander(controls.worded("controls.known_words", model, count=len(words))):
         st.text(" ".join(words))
+
+
+def _chip(token: str) -> str:
+    """A token as markdown text: escaped, and its hyphens non-breaking ones (U+2011, which look the
+    same), since the markdown renderer turns "--" into a dash even when it is escaped."""
+    return controls.md_escape(token).replace("\\-", "\u2011")
 
 
 def unknown_mark(trace, name: str) -> None:
