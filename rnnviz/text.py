@@ -4,6 +4,7 @@ standardisation, and the vocabulary."""
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from pathlib import Path
 
@@ -70,11 +71,17 @@ def basic_english(text: str) -> list[str]:
 _KERAS_PUNCTUATION = re.compile(r"[!\"#$%&()\*\+,\-\./:;<=>?@\[\\\]^_`{|}~']")
 
 
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_ASCII_SPACE = re.compile(r"[ \t\n\r\x0b\x0c]+")
+
+
 def keras_standard(text: str) -> list[str]:
     """Keras's TextVectorization with its defaults (standardize="lower_and_strip_punctuation",
-    split="whitespace"): lower-case, delete every ASCII punctuation mark, split on whitespace.
+    split="whitespace"), as TensorFlow's string ops do it: lower-case A-Z only (tf.strings.lower
+    leaves "É" as it is), delete every ASCII punctuation mark, split on ASCII whitespace.
     "Don't stop!" -> ["dont", "stop"]."""
-    return _KERAS_PUNCTUATION.sub("", text[:MAX_CHARS].lower()).split()
+    text = _KERAS_PUNCTUATION.sub("", text[:MAX_CHARS].translate(_ASCII_LOWER))
+    return [token for token in _ASCII_SPACE.split(text) if token]
 
 
 # ModelSpec.tokenizer -> its function. "words" and "chars" are rnnviz's own models; a lesson
@@ -83,21 +90,29 @@ TOKENIZERS = {"words": tokenize, "chars": characters, "basic_english": basic_eng
 
 
 class Vocab:
-    """Token <-> id. Unknown words map to the `unk` token if the list has it, else to id 0 (the
-    lesson's rule). `specials` are tokens that are not words (padding, the unknown word): a text
-    token equal to one of them still counts as unknown. Keras's layout is
-    Vocab(tokens, unk="[UNK]", specials=("", "[UNK]"))."""
+    """Token <-> id. An unknown word maps to `unk_id` when given (a vocabulary object's default
+    index), else to the `unk` token if the list has it, else to id 0. `specials` are tokens that
+    are not words (padding, the unknown word): a text token equal to one of them still counts as
+    unknown. Keras's layout is Vocab(tokens, unk="[UNK]", specials=("", "[UNK]")).
 
-    def __init__(self, tokens: list[str], unk: str = UNK, specials: tuple[str, ...] = (PAD, UNK)):
+    `layout` names which of the lesson's layouts this is, so a page can say how an unknown word is
+    read (rnnviz.vocab_files.describe_unknown): files are read by rnnviz.vocab_files.read_vocab."""
+
+    def __init__(self, tokens: list[str], unk: str = UNK, specials: tuple[str, ...] = (PAD, UNK),
+                 unk_id: int | None = None):
         if not tokens:
             raise CheckpointError("The vocabulary is empty: it needs one token per line.")
         if len(tokens) > MAX_VOCAB:
             raise CheckpointError(f"The vocabulary has {len(tokens):,} tokens; the limit is {MAX_VOCAB:,}.")
+        if unk_id is not None and not (isinstance(unk_id, int) and 0 <= unk_id < len(tokens)):
+            raise CheckpointError(f"The unknown-word id must be a token id from 0 to {len(tokens) - 1}, "
+                                  f"not {unk_id!r}.")
         self.tokens = list(tokens)
         self.stoi = {}
         for i, token in enumerate(self.tokens):
             self.stoi.setdefault(token, i)
-        self.unk_id = self.stoi.get(unk, 0)
+        self.unk, self.unk_id_given = unk, unk_id is not None
+        self.unk_id = self.stoi.get(unk, 0) if unk_id is None else unk_id
         self.specials = frozenset(specials)
 
     def __len__(self) -> int:
@@ -105,6 +120,21 @@ class Vocab:
 
     def __contains__(self, token: str) -> bool:
         return token in self.stoi and token not in self.specials
+
+    @property
+    def layout(self) -> str:
+        """How this vocabulary came to read unknown words as `unk_id`:
+        "torchtext_legacy" (<unk> 0 and <pad> 1 first: torchtext 0.9's Vocab, the lesson's),
+        "keras" ("" 0 and [UNK] 1: TextVectorization), "unk_token" (an unknown-word token
+        where the list has it), "default_index" (an id the vocabulary object set, no such token),
+        "no_unk" (no unknown-word token at all: id 0, whatever word that is)."""
+        if self.tokens[:2] == [UNK, PAD] and self.unk_id == 0:
+            return "torchtext_legacy"
+        if self.tokens[:2] == ["", "[UNK]"] and self.unk_id == 1:
+            return "keras"
+        if self.stoi.get(self.unk) == self.unk_id:
+            return "unk_token"
+        return "default_index" if self.unk_id_given else "no_unk"
 
     def ids(self, tokens: list[str]) -> list[int]:
         return [self.stoi.get(t, self.unk_id) for t in tokens]
@@ -115,19 +145,12 @@ class Vocab:
 
     @classmethod
     def from_file(cls, path: str | Path) -> Vocab:
-        """A token-list file: line i holds the token with id i (as the notebook exports it)."""
-        try:
-            return cls.from_text(Path(path).read_bytes())
-        except OSError as err:
-            raise CheckpointError(f"Could not read the vocabulary file: {err.strerror}.") from None
+        """A vocabulary file in any layout rnnviz reads (rnnviz.vocab_files.read_vocab)."""
+        from .vocab_files import read_vocab  # vocab_files builds Vocabs: imported when used
+        return read_vocab(Path(path))
 
     @classmethod
     def from_text(cls, data: str | bytes) -> Vocab:
-        """One token per line; a final newline ends the last line rather than adding an empty token."""
-        if isinstance(data, bytes):
-            try:
-                data = data.decode("utf-8")
-            except UnicodeDecodeError:
-                raise CheckpointError("The vocabulary file must be UTF-8 text, one token per line.") from None
-        lines = data.split("\n")
-        return cls(lines[:-1] if data.endswith("\n") else lines)
+        """A vocabulary file's contents (text, or bytes as read): one token per line or JSON."""
+        from .vocab_files import read_vocab_bytes
+        return read_vocab_bytes(data.encode("utf-8") if isinstance(data, str) else data)
