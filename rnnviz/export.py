@@ -1,4 +1,5 @@
-"""A Trace (or a figure) as a file a student can keep: CSV tables, the CLI's JSON, stand-alone HTML.
+"""A Trace (or a figure) as a file a student can keep: CSV tables, the CLI's JSON, stand-alone HTML
+(a figure's, or the whole step-through view's: export_html).
 
 Pure builders, no Streamlit: the app's download buttons (rnnviz.ui.share) only hand these on.
 """
@@ -7,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import nullcontext
 
+from . import i18n
 from .trace import Trace
 
 STATE_COLUMNS = ["t", "token", "layer", "direction", "unit", "h", "c"]     # then one column per gate
@@ -66,3 +69,23 @@ def tokens_csv(trace: Trace) -> str:
 def figure_html(fig) -> str:
     """A plotly figure as one self-contained HTML page (plotly.js inside: it opens offline)."""
     return fig.to_html(include_plotlyjs=True, full_html=True)
+
+
+def export_html(trace: Trace, path=None, *, title: str | None = None, step: int = 0,
+                cell_bound: float | None = None, lang: str | None = None) -> str:
+    """The step-through view of `trace` as ONE self-contained HTML page (rnnviz.standalone: the
+    app's own live view, its numbers and scripts inline, nothing fetched): it opens offline and
+    steps with ← → Home End, plays with Space, shows values on hover. Every layer and direction
+    is there (buttons switch). Written to `path` (UTF-8) when given; returned either way.
+    `step` is where the cursor starts; `cell_bound` the colour range ±R of c (default: this
+    sentence's own); `title` the page's title (default: the catalogue's); `lang` its language
+    (default: the current one; a download built after the page ran names it)."""
+    from .standalone import page_html  # loaded on first use (it loads the figures): `import rnnviz` stays light
+
+    # i18n.speaking swaps the language for the whole process: only when this page needs another one
+    with i18n.speaking(lang) if lang and lang != i18n.language() else nullcontext():
+        page = page_html(trace, title=title, step=step, cell_bound=cell_bound)
+    if path is not None:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(page)
+    return page

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from .paths import ASSETS
@@ -30,20 +31,23 @@ def use_language(source: Callable[[], str]) -> None:
     _source = source
 
 
+_speaking: ContextVar[str | None] = ContextVar("rnnviz_speaking", default=None)
+
+
 @contextmanager
 def speaking(lang: str):
-    """Within the block, t() speaks `lang`; the source installed before comes back after."""
-    before = _source
-    use_language(lambda: lang)
+    """Within the block, t() speaks `lang`, in this thread (or task) only: a download Streamlit
+    builds in a thread of its own never changes the language another session is drawn in."""
+    token = _speaking.set(lang)
     try:
         yield
     finally:
-        use_language(before)
+        _speaking.reset(token)
 
 
 def language() -> str:
     """The current language; an unknown value counts as the default."""
-    lang = _source()
+    lang = _speaking.get() or _source()
     return lang if lang in LANGUAGES else DEFAULT
 
 

@@ -201,13 +201,14 @@ class Model(nn.Module):
 def custom_tokens(tokenizer, text: str) -> list[str]:
     """A student's tokenizer applied to `text`, checked: it must give a list of strings."""
     try:
-        tokens = tokenizer(text)
+        given = tokenizer(text)
+        tokens = None if isinstance(given, str) else list(given)     # a generator is read once, here
     except Exception as err:                     # the student's own code: say whose error it is
         raise RnnvizError(f"Your tokenizer raised {type(err).__name__}: {err}") from None
-    if isinstance(tokens, str) or not all(isinstance(t, str) for t in tokens):
+    if tokens is None or not all(isinstance(t, str) for t in tokens):
         raise RnnvizError("Your tokenizer must return a list of strings (one per token), "
-                          f"but it returned {type(tokens).__name__}.")
-    return list(tokens)
+                          f"but it returned {type(given).__name__}.")
+    return tokens
 
 
 def set_forget_bias(model: Model, value: float) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 from rnnviz import export, figures
 from rnnviz.figures.common import cell_range
 from rnnviz.figures.live import live_view, view_figure
-from rnnviz.i18n import t
+from rnnviz.i18n import language, t
 from rnnviz.ui import controls, keys, live, loaders, share, teacher, tokens
 from rnnviz.ui.stepper import chart
 
@@ -54,22 +54,27 @@ def at_cursor(where: tuple[int, int] | None) -> None:
             where = live.slice_picker(trace)
         with ask:
             teacher.predict_then_reveal(name, text, trace, step, final=final_answer(trace))
+    bound = model_cell_range(trace)
     view = live_view(trace, step, head_label=controls.head_label(name), scale=size, layer=where[0],
-                     direction=where[1], cell_bound=model_cell_range(trace))
+                     direction=where[1], cell_bound=bound)
     with here:
         live.live_panels(view, keys.LIVE)
     kinds = [k for k in FIGURES if k != "cell" or trace.cell_kind.carries_cell]
-    if st.toggle(t("step.as_figures"), key=keys.AS_FIGURES, help=t("step.as_figures_help")):
-        for kind in kinds:
-            chart(FIGURES[kind](trace, view, step), kind, download=True)
-    else:
-        with st.container(horizontal=True):
-            for kind in kinds:                        # each built only when its button is clicked
-                st.download_button(
-                    f"HTML · {t(f'step.part.{kind}')}",
-                    lambda k=kind: export.figure_html(FIGURES[k](trace, view, step)), f"rnnviz-{kind}.html",
-                    mime="text/html", on_click="ignore", key=keys.html_download(kind), type="tertiary",
-                    icon=":material/download:", help=t("step.html_help"))
+    as_figures = st.toggle(t("step.as_figures"), key=keys.AS_FIGURES, help=t("step.as_figures_help"))
+    with st.container(horizontal=True):               # each file built only when its button is clicked
+        lang = language()                             # the file is built on click, outside this run
+        st.download_button(t("step.page_download"), lambda: export.export_html(trace, step=step, cell_bound=bound,
+                                                                                lang=lang),
+                           "rnnviz-step-through.html", mime="text/html", on_click="ignore", key=keys.PAGE_DOWNLOAD,
+                           icon=":material/download:", help=t("step.page_download_help"))
+        for kind in [] if as_figures else kinds:
+            st.download_button(
+                f"HTML · {t(f'step.part.{kind}')}",
+                lambda k=kind: export.figure_html(FIGURES[k](trace, view, step)), f"rnnviz-{kind}.html",
+                mime="text/html", on_click="ignore", key=keys.html_download(kind), type="tertiary",
+                icon=":material/download:", help=t("step.html_help"))
+    for kind in kinds if as_figures else []:
+        chart(FIGURES[kind](trace, view, step), kind, download=True)
     share.share(trace, name)
 
 
