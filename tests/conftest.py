@@ -1,6 +1,7 @@
 """Session-wide test setup: the tiers, and the models every app and browser test needs.
 
-Tiers follow the folders: tests/unit is marked `unit`, tests/app `app`, tests/e2e `e2e`, so
+Tiers follow the folders: tests/unit is marked `unit`, tests/app `app`, tests/e2e `e2e` (and
+tests/notebook, tests/package theirs), so
 `pytest -m unit` is the fast inner loop and plain `pytest` runs everything.
 
 Every test reads the bundled models in rnnviz/assets/models/, exactly as the app does; a test that
@@ -18,7 +19,7 @@ from rnnviz.runtime import use_one_thread
 use_one_thread()      # the test run is an entry point too: tiny tensors, one thread
 
 
-TIERS = ("unit", "app", "e2e")
+TIERS = ("unit", "app", "e2e", "notebook", "package")
 TESTS = Path(__file__).resolve().parent
 
 
