@@ -1,0 +1,1 @@
+"""Pieces of tools/classroom_load.py: Streamlit's websocket protocol, one student, the server's memory."""
