@@ -1,16 +1,15 @@
 """The server under load: loopback only, started on a free port if asked, its memory sampled."""
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.e2e import conftest as e2e  # noqa: E402  (the one way this project starts a local server)
 
 
 def loopback_url(url: str) -> tuple[str, int]:
@@ -21,46 +20,21 @@ def loopback_url(url: str) -> tuple[str, int]:
     return parsed.hostname, parsed.port
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 def start(log_path: Path, timeout: float = 90) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free loopback port; returns (process, base url) once healthy."""
-    port = free_port()
+    """`streamlit run app.py` on a free loopback port, as the browser tests start it
+    (tests/e2e/conftest.py); returns (process, base url) once healthy."""
+    port = e2e.free_port()
     url = f"http://127.0.0.1:{port}"
-    log = open(log_path, "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + timeout
-    while not healthy(url):
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop(process)
-            raise SystemExit(f"streamlit did not come up (log: {log_path})")
-        time.sleep(0.5)
+    process = e2e.start_server(port, log_path)
+    try:
+        e2e.wait_healthy(url, process, log_path, timeout)
+    except RuntimeError as err:
+        stop(process)
+        raise SystemExit(str(err)) from None
     return process, url
 
 
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+stop = e2e.stop_server
 
 
 def pid_listening_on(port: int) -> int | None:
